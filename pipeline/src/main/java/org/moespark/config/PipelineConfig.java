@@ -1,0 +1,156 @@
+package org.moespark.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigValue;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.moespark.corpus.IngestConfig;
+import org.moespark.model.ModelConfig;
+import org.moespark.tokenizer.TokenizerConfig;
+import org.moespark.train.TrainConfig;
+
+/**
+ * The whole validated configuration of a run: built-in defaults, then a HOCON preset, then
+ * {@code --set key=value} overrides. Building it checks every value, so a bad config fails here,
+ * before any SparkSession exists.
+ */
+public record PipelineConfig(
+    Config raw, IngestConfig ingest, TokenizerConfig tokenizer, ModelConfig model, TrainConfig train) {
+
+  static final String DEFAULTS = "moe-spark-defaults.conf";
+
+  public PipelineConfig {
+    Check.that(model.vocabSize() >= tokenizer.vocabSize(), "model.vocab-size", model.vocabSize(),
+        "must be >= tokenizer.vocab-size (%d)", tokenizer.vocabSize());
+    Check.that(model.experts() % train.expertParallel() == 0, "model.experts", model.experts(),
+        "must be divisible by train.expert-parallel (%d), so each rank holds a whole slice of experts",
+        train.expertParallel());
+  }
+
+  public static PipelineConfig defaults() {
+    return load(null, List.of());
+  }
+
+  /** Loads defaults, the preset {@code file} (nullable) and the {@code key=value} overrides. */
+  public static PipelineConfig load(Path file, List<String> overrides) {
+    Config defaults = ConfigFactory.parseResources(PipelineConfig.class.getClassLoader(), DEFAULTS,
+        ConfigParseOptions.defaults().setAllowMissing(false));
+    Config user = ConfigFactory.empty();
+    if (file != null) {
+      if (!Files.isRegularFile(file)) {
+        throw new InvalidConfigException("--conf", file, "no such file");
+      }
+      user = parse(() -> ConfigFactory.parseFile(file.toFile(),
+          ConfigParseOptions.defaults().setAllowMissing(false)), "--conf " + file);
+    }
+    for (int i = overrides.size() - 1; i >= 0; i--) {
+      String kv = overrides.get(i);
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new InvalidConfigException("--set", kv, "must be key=value, e.g. model.experts=8");
+      }
+      String key = kv.substring(0, eq).trim();
+      String value = kv.substring(eq + 1).trim();
+      // Later --set wins: parse right to left, each falling back on the ones already read.
+      Config one = parse(() -> ConfigFactory.parseString(key + " = " + quoteIfNeeded(value)), "--set " + kv);
+      user = one.withFallback(user);
+    }
+    rejectUnknownKeys(user, defaults);
+    Config given = user;
+    Config merged = parse(() -> given.withFallback(defaults).resolve(ConfigResolveOptions.defaults()),
+        "config");
+    return fromConfig(merged);
+  }
+
+  static PipelineConfig fromConfig(Config c) {
+    return new PipelineConfig(c,
+        section(c, "ingest", IngestConfig::from),
+        section(c, "tokenizer", TokenizerConfig::from),
+        section(c, "model", ModelConfig::from),
+        section(c, "train", TrainConfig::from));
+  }
+
+  private static <T> T section(Config c, String name, Function<Config, T> reader) {
+    try {
+      return reader.apply(c.getConfig(name));
+    } catch (ConfigException e) {
+      throw new InvalidConfigException(name, e.getMessage());
+    }
+  }
+
+  /** The rendered effective config, for the run's manifest and logs. */
+  public String render() {
+    return raw.root().render(ConfigRenderOptions.concise().setFormatted(true));
+  }
+
+  private static void rejectUnknownKeys(Config user, Config defaults) {
+    for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
+      String key = e.getKey();
+      if (!defaults.hasPathOrNull(key)) {
+        String near = nearest(key, defaults);
+        throw new InvalidConfigException(key, e.getValue().unwrapped(),
+            "unknown key" + (near == null ? "" : " (did you mean " + near + "?)")
+                + "; every key is listed in " + DEFAULTS);
+      }
+    }
+  }
+
+  private static String nearest(String key, Config defaults) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (Map.Entry<String, ConfigValue> e : defaults.entrySet()) {
+      int d = levenshtein(key, e.getKey());
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = e.getKey();
+      }
+    }
+    return bestDistance <= Math.max(2, key.length() / 4) ? best : null;
+  }
+
+  private static int levenshtein(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  private static String quoteIfNeeded(String value) {
+    if (value.matches("-?[0-9.eE+-]+|true|false|[A-Za-z0-9_.-]+|\\[.*]|\".*\"")) {
+      return value;
+    }
+    return com.typesafe.config.ConfigUtil.quoteString(value);
+  }
+
+  private interface Parse {
+    Config get();
+  }
+
+  private static Config parse(Parse p, String where) {
+    try {
+      return p.get();
+    } catch (ConfigException e) {
+      throw new InvalidConfigException(where, e.getMessage());
+    }
+  }
+}

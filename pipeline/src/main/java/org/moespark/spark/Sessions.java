@@ -1,0 +1,30 @@
+package org.moespark.spark;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** Builds the SparkSession every job uses. */
+public final class Sessions {
+  public static final String DEFAULT_MASTER = "local[2]";
+
+  private Sessions() {}
+
+  /**
+   * @param master an explicit {@code --master}, or null: then spark-submit's master is used when
+   *     there is one (never overridden in code), else {@link #DEFAULT_MASTER}
+   */
+  public static SparkSession create(String appName, String master) {
+    SparkConf conf = new SparkConf(true);
+    if (master != null) {
+      conf.setMaster(master);
+    } else if (!conf.contains("spark.master")) {
+      conf.setMaster(DEFAULT_MASTER);
+    }
+    conf.setIfMissing("spark.app.name", appName);
+    // A rerun of a run replaces that run's partitions only (DESIGN §1).
+    conf.setIfMissing("spark.sql.sources.partitionOverwriteMode", "dynamic");
+    conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+    conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+}

@@ -1,0 +1,24 @@
+package org.moespark.tokenizer;
+
+import com.typesafe.config.Config;
+import org.moespark.config.Check;
+
+/**
+ * @param vocabSize total vocabulary: 256 bytes + merges + special tokens
+ * @param validationFraction share of documents (by a hash of doc_id) held out for validation
+ * @param seqLen tokens per packed training example (sequences hold seqLen + 1 for the shift)
+ */
+public record TokenizerConfig(int vocabSize, double validationFraction, int seqLen) {
+
+  public TokenizerConfig {
+    Check.that(vocabSize >= 258, "tokenizer.vocab-size", vocabSize,
+        "must be >= 258 (256 bytes + 2 special tokens)");
+    Check.fraction("tokenizer.validation-fraction", validationFraction);
+    Check.positive("tokenizer.seq-len", seqLen);
+  }
+
+  public static TokenizerConfig from(Config c) {
+    return new TokenizerConfig(c.getInt("vocab-size"), c.getDouble("validation-fraction"),
+        c.getInt("seq-len"));
+  }
+}
