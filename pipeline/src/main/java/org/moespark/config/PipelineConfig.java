@@ -51,15 +51,14 @@ public record PipelineConfig(
       user = parse(() -> ConfigFactory.parseFile(file.toFile(),
           ConfigParseOptions.defaults().setAllowMissing(false)), "--conf " + file);
     }
-    for (int i = overrides.size() - 1; i >= 0; i--) {
-      String kv = overrides.get(i);
+    for (String kv : overrides) {
       int eq = kv.indexOf('=');
       if (eq <= 0) {
         throw new InvalidConfigException("--set", kv, "must be key=value, e.g. model.experts=8");
       }
       String key = kv.substring(0, eq).trim();
       String value = kv.substring(eq + 1).trim();
-      // Later --set wins: parse right to left, each falling back on the ones already read.
+      // Each --set takes precedence over the preset and the --set before it.
       Config one = parse(() -> ConfigFactory.parseString(key + " = " + quoteIfNeeded(value)), "--set " + kv);
       user = one.withFallback(user);
     }

@@ -1,0 +1,19 @@
+package org.moespark.spark;
+
+import org.apache.spark.sql.SparkSession;
+
+/** One local[2] SparkSession shared by every test in the JVM (start-up costs seconds). */
+public final class LocalSpark {
+  private static SparkSession spark;
+
+  private LocalSpark() {}
+
+  public static synchronized SparkSession get() {
+    if (spark == null) {
+      System.setProperty("spark.ui.enabled", "false");
+      spark = Sessions.create("moe-spark tests", "local[2]");
+      spark.sparkContext().setLogLevel("WARN");
+    }
+    return spark;
+  }
+}
