@@ -1,17 +1,64 @@
 package org.moespark.jobs;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.moespark.config.PipelineConfig;
+import org.moespark.corpus.Ingest;
+import org.moespark.corpus.InputFormat;
+import org.moespark.spark.Sessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Run the whole pipeline on the embedded demo corpus.")
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Run every stage built so far on the demo corpus embedded in the jar "
+        + "(14,282 documents, 10 languages, 5 domains), on local Spark by default.",
+        "Without --conf it uses the embedded conf/demo.conf."})
 final class DemoCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
+  @Option(names = "--input", paramLabel = "PATH",
+      description = "Corpus to use instead of the embedded demo corpus (any format ingest reads).")
+  String input;
+
   @Override
-  public Integer call() {
-    common.config();
-    System.err.println("moe-spark demo: not available yet (issue #3)");
-    return 3;
+  public Integer call() throws IOException {
+    Path scratch = Files.createTempDirectory("moe-spark-demo");
+    if (common.conf == null) {
+      common.conf = extract("demo/demo.conf", scratch);
+    }
+    PipelineConfig cfg = common.config();
+    String corpus = input != null ? input : extract("demo/demo.jsonl.gz", scratch).toString();
+    long start = System.nanoTime();
+    try (SparkSession spark = Sessions.create("moe-spark demo", common.master)) {
+      System.out.println("demo 1/1 ingest: " + corpus);
+      Ingest.Result ingest = Ingest.run(spark, cfg.ingest(), List.of(corpus), InputFormat.AUTO,
+          common.out, common.runId);
+      System.out.printf("  %d records -> %d documents, %d quarantined %s%n", ingest.read(),
+          ingest.documents(), ingest.quarantined(), ingest.byReason());
+    }
+    System.out.printf("demo done in %.0f s; tables under %s (run_id=%s): documents/ quarantine/%n",
+        (System.nanoTime() - start) / 1e9, common.out, common.runId);
+    return 0;
+  }
+
+  private static Path extract(String resource, Path dir) {
+    Path target = dir.resolve(Path.of(resource).getFileName());
+    try (InputStream in = DemoCommand.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("resource " + resource + " missing from the jar; rebuild it");
+      }
+      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
