@@ -1,0 +1,232 @@
+package org.moespark.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.moespark.model.ParamBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checkpoints on any Hadoop file system ({@code file:}, {@code hdfs:}, …), one directory per
+ * step: {@code manifest.json}, {@code dense.bin} (non-expert slots of the parameters and of every
+ * state array) and {@code expert-NNNNN.bin} per expert (that expert's slice of every expert slot),
+ * so an expert-parallel rank reads and writes only its own experts. A checkpoint is written under
+ * a temporary name and renamed when complete; only the newest {@code keep} are kept.
+ */
+public final class CheckpointStore {
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PREFIX = "step-";
+
+  private final Path root;
+  private final FileSystem fs;
+  private final int keep;
+
+  public CheckpointStore(String root, int keep, Configuration conf) {
+    this.root = new Path(root);
+    this.keep = keep;
+    try {
+      this.fs = this.root.getFileSystem(conf);
+    } catch (IOException e) {
+      throw new UncheckedIOException("checkpoint root " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Saves parameters and state arrays (same layout as the parameters) under {@code m.step()}.
+   *
+   * @param isExpert which slots are stacked per expert (first dimension = expert)
+   */
+  public Path save(CheckpointManifest m, ParamBuffer params, Map<String, INDArray> state,
+      Predicate<ParamBuffer.Slot> isExpert) {
+    Path dir = new Path(root, String.format("%s%09d", PREFIX, m.step()));
+    Path tmp = new Path(root, "_tmp-" + dir.getName() + "-" + System.nanoTime());
+    try {
+      fs.mkdirs(tmp);
+      List<INDArray> arrays = new ArrayList<>();
+      arrays.add(params.params());
+      m.state().forEach(name -> arrays.add(state.get(name)));
+      List<ParamBuffer.Slot> dense = params.slots().stream().filter(isExpert.negate()).toList();
+      List<ParamBuffer.Slot> experts = params.slots().stream().filter(isExpert).toList();
+      write(new Path(tmp, "dense.bin"), arrays, dense, -1, m.experts());
+      for (int e = 0; e < m.experts() && !experts.isEmpty(); e++) {
+        write(new Path(tmp, String.format("expert-%05d.bin", e)), arrays, experts, e, m.experts());
+      }
+      try (FSDataOutputStream out = fs.create(new Path(tmp, "manifest.json"), true)) {
+        JSON.writerWithDefaultPrettyPrinter().writeValue((java.io.OutputStream) out, m);
+      }
+      if (fs.exists(dir)) {
+        fs.delete(dir, true);
+      }
+      if (!fs.rename(tmp, dir)) {
+        throw new IOException("rename " + tmp + " -> " + dir + " failed");
+      }
+      prune();
+      LOG.info("checkpoint step {} -> {}", m.step(), dir);
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("checkpoint " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The newest complete checkpoint's manifest, if any. */
+  public Optional<CheckpointManifest> latest() {
+    return completeSteps().stream().reduce((a, b) -> b).map(this::manifest);
+  }
+
+  /** Steps of the complete checkpoints, oldest first. */
+  public List<Long> completeSteps() {
+    List<Long> steps = new ArrayList<>();
+    try {
+      if (!fs.exists(root)) {
+        return steps;
+      }
+      for (FileStatus st : fs.listStatus(root)) {
+        String n = st.getPath().getName();
+        if (st.isDirectory() && n.startsWith(PREFIX) && fs.exists(new Path(st.getPath(), "manifest.json"))) {
+          steps.add(Long.parseLong(n.substring(PREFIX.length())));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    steps.sort(Comparator.naturalOrder());
+    return steps;
+  }
+
+  public CheckpointManifest manifest(long step) {
+    try (FSDataInputStream in = fs.open(new Path(dir(step), "manifest.json"))) {
+      return JSON.readValue((java.io.InputStream) in, CheckpointManifest.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("checkpoint step " + step + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Loads step {@code m.step()} into {@code params} and the state arrays (allocated like params). */
+  public void load(CheckpointManifest m, ParamBuffer params, Map<String, INDArray> state,
+      Predicate<ParamBuffer.Slot> isExpert) {
+    List<INDArray> arrays = new ArrayList<>();
+    arrays.add(params.params());
+    m.state().forEach(name -> arrays.add(state.get(name)));
+    List<ParamBuffer.Slot> dense = params.slots().stream().filter(isExpert.negate()).toList();
+    List<ParamBuffer.Slot> experts = params.slots().stream().filter(isExpert).toList();
+    Path dir = dir(m.step());
+    read(new Path(dir, "dense.bin"), arrays, dense, -1, m.experts());
+    for (int e = 0; e < m.experts() && !experts.isEmpty(); e++) {
+      read(new Path(dir, String.format("expert-%05d.bin", e)), arrays, experts, e, m.experts());
+    }
+  }
+
+  /** Config keys whose values differ between a checkpoint and the current run, with both values. */
+  public static Map<String, String> configDiff(Map<String, String> saved, Map<String, String> now,
+      Predicate<String> mustMatch) {
+    Map<String, String> diff = new TreeMap<>();
+    java.util.Set<String> keys = new java.util.TreeSet<>(saved.keySet());
+    keys.addAll(now.keySet());
+    for (String k : keys) {
+      if (mustMatch.test(k) && !java.util.Objects.equals(saved.get(k), now.get(k))) {
+        diff.put(k, "checkpoint " + saved.get(k) + ", now " + now.get(k));
+      }
+    }
+    return diff;
+  }
+
+  private Path dir(long step) {
+    return new Path(root, String.format("%s%09d", PREFIX, step));
+  }
+
+  private void prune() throws IOException {
+    List<Long> steps = completeSteps();
+    for (int i = 0; i < steps.size() - keep; i++) {
+      fs.delete(dir(steps.get(i)), true);
+    }
+  }
+
+  /** The ranges of {@code slots} (for an expert slot, expert e's slice) in the flat layout. */
+  private static List<long[]> ranges(List<ParamBuffer.Slot> slots, int expert, int experts) {
+    List<long[]> r = new ArrayList<>();
+    for (ParamBuffer.Slot s : slots) {
+      if (expert < 0) {
+        r.add(new long[] {s.offset(), s.length()});
+      } else {
+        long per = s.length() / experts;
+        r.add(new long[] {s.offset() + expert * per, per});
+      }
+    }
+    return r;
+  }
+
+  private void write(Path file, List<INDArray> arrays, List<ParamBuffer.Slot> slots, int expert,
+      int experts) throws IOException {
+    List<long[]> ranges = ranges(slots, expert, experts);
+    try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(fs.create(file, true), 1 << 20))) {
+      for (INDArray a : arrays) {
+        for (long[] r : ranges) {
+          out.write(bytes(a.get(NDArrayIndex.interval(r[0], r[0] + r[1]))));
+        }
+      }
+    }
+  }
+
+  private void read(Path file, List<INDArray> arrays, List<ParamBuffer.Slot> slots, int expert,
+      int experts) {
+    List<long[]> ranges = ranges(slots, expert, experts);
+    try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(fs.open(file), 1 << 20))) {
+      for (INDArray a : arrays) {
+        int width = a.dataType() == DataType.DOUBLE ? 8 : 4;
+        for (long[] r : ranges) {
+          byte[] b = new byte[Math.toIntExact(r[1] * width)];
+          in.readFully(b);
+          INDArray target = a.get(NDArrayIndex.interval(r[0], r[0] + r[1]));
+          ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+          if (width == 8) {
+            double[] d = new double[(int) r[1]];
+            bb.asDoubleBuffer().get(d);
+            target.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(d));
+          } else {
+            float[] f = new float[(int) r[1]];
+            bb.asFloatBuffer().get(f);
+            target.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(f));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("checkpoint file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] bytes(INDArray v) {
+    ByteBuffer bb;
+    if (v.dataType() == DataType.DOUBLE) {
+      double[] d = v.toDoubleVector();
+      bb = ByteBuffer.allocate(d.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+      bb.asDoubleBuffer().put(d);
+    } else {
+      float[] f = v.toFloatVector();
+      bb = ByteBuffer.allocate(f.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+      bb.asFloatBuffer().put(f);
+    }
+    return bb.array();
+  }
+}

@@ -1,0 +1,72 @@
+package org.moespark.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.moespark.model.ParamBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class CheckpointStoreTest {
+  @TempDir Path dir;
+  static final Predicate<ParamBuffer.Slot> EXPERT = s -> s.name().endsWith("experts");
+
+  static ParamBuffer buffer() {
+    return ParamBuffer.builder().add("dense", 3, 2).add("experts", 4, 2, 3).addNoDecay("norm", 5)
+        .allocate(DataType.FLOAT);
+  }
+
+  static CheckpointManifest manifest(long step) {
+    return new CheckpointManifest(CheckpointManifest.FORMAT, step, step * 100, step, Map.of("data", 7L),
+        Map.of("model.experts", "4"), "abc", List.of("adam.m"), List.of("experts"), 4, "FLOAT");
+  }
+
+  @Test
+  void savesDenseAndPerExpertFilesAndLoadsThemBackExactly() throws Exception {
+    ParamBuffer a = buffer();
+    a.params().assign(Nd4j.rand(DataType.FLOAT, a.size()));
+    INDArray m = Nd4j.rand(DataType.FLOAT, a.size());
+    CheckpointStore store = new CheckpointStore("file:" + dir, 2, new Configuration());
+    store.save(manifest(10), a, Map.of("adam.m", m), EXPERT);
+
+    Path step = dir.resolve("step-000000010");
+    assertThat(step.resolve("dense.bin")).hasSize((6 + 5) * 4L * 2);    // params + adam.m
+    assertThat(step.resolve("expert-00003.bin")).hasSize(6 * 4L * 2);   // one expert's [2,3] slice
+    ParamBuffer b = buffer();
+    INDArray m2 = Nd4j.zeros(DataType.FLOAT, a.size());
+    store.load(store.latest().orElseThrow(), b, Map.of("adam.m", m2), EXPERT);
+    assertThat(b.params().toFloatVector()).containsExactly(a.params().toFloatVector());
+    assertThat(m2.toFloatVector()).containsExactly(m.toFloatVector());
+    assertThat(store.latest().orElseThrow().rngState()).containsEntry("data", 7L);
+  }
+
+  @Test
+  void keepsTheNewestKAndIgnoresIncompleteOnes() throws Exception {
+    ParamBuffer a = buffer();
+    CheckpointStore store = new CheckpointStore(dir.toString(), 2, new Configuration());
+    for (long s : new long[] {1, 2, 3}) {
+      store.save(manifest(s), a, Map.of("adam.m", Nd4j.zeros(DataType.FLOAT, a.size())), EXPERT);
+    }
+    Files.createDirectories(dir.resolve("step-000000009"));  // a crash mid-write: no manifest
+    assertThat(store.completeSteps()).containsExactly(2L, 3L);
+    assertThat(store.latest().orElseThrow().step()).isEqualTo(3);
+  }
+
+  @Test
+  void configDiffListsEveryDifferingKeyThatMustMatch() {
+    Map<String, String> diff = CheckpointStore.configDiff(
+        Map.of("model.experts", "8", "model.top-k", "2", "train.steps", "100"),
+        Map.of("model.experts", "16", "model.top-k", "2", "train.steps", "200", "model.new", "x"),
+        k -> k.startsWith("model."));
+    assertThat(diff).containsOnlyKeys("model.experts", "model.new");
+    assertThat(diff.get("model.experts")).isEqualTo("checkpoint 8, now 16");
+  }
+}
