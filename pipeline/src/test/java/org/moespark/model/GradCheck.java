@@ -1,0 +1,41 @@
+package org.moespark.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.function.DoubleSupplier;
+import org.assertj.core.data.Offset;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Central finite differences in float64 against an analytic gradient, element by element. */
+public final class GradCheck {
+  private static final double EPS = 1e-6;
+  private static final double ATOL = 1e-7;
+  private static final double RTOL = 1e-5;
+
+  private GradCheck() {}
+
+  /**
+   * Asserts {@code analytic[i] ≈ (loss(p + ε e_i) − loss(p − ε e_i)) / 2ε} for every element i of
+   * {@code param}; {@code loss} must run the forward pass afresh.
+   */
+  public static void check(String name, INDArray param, INDArray analytic, DoubleSupplier loss) {
+    assertThat(param.dataType()).isEqualTo(DataType.DOUBLE);
+    INDArray expected = analytic.dup();
+    double maxAbs = 0;
+    for (long i = 0; i < param.length(); i++) {
+      double v = param.getDouble(i);
+      param.putScalar(i, v + EPS);
+      double up = loss.getAsDouble();
+      param.putScalar(i, v - EPS);
+      double down = loss.getAsDouble();
+      param.putScalar(i, v);
+      double numeric = (up - down) / (2 * EPS);
+      double a = expected.getDouble(i);
+      maxAbs = Math.max(maxAbs, Math.abs(numeric));
+      assertThat(a).as("%s[%d]: analytic %s vs numeric %s", name, i, a, numeric)
+          .isCloseTo(numeric, Offset.offset(ATOL + RTOL * Math.abs(numeric)));
+    }
+    assertThat(maxAbs).as("%s: gradient should not be all zero", name).isGreaterThan(0);
+  }
+}
