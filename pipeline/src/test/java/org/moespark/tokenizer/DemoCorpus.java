@@ -14,6 +14,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /** The demo corpus shipped in the repository, read once per JVM without Spark. */
 final class DemoCorpus {
@@ -55,6 +60,18 @@ final class DemoCorpus {
     return out;
   }
 
+  /** {@link #sample}, each text cut to at most {@code maxCodePoints} code points. */
+  static List<Doc> shortSample(int perLang, int maxCodePoints) {
+    List<Doc> out = new ArrayList<>();
+    for (Doc d : sample(perLang)) {
+      String t = d.text();
+      int n = t.codePointCount(0, t.length());
+      String cut = n <= maxCodePoints ? t : t.substring(0, t.offsetByCodePoints(0, maxCodePoints));
+      out.add(new Doc(d.docId(), d.lang(), d.domain(), cut));
+    }
+    return out;
+  }
+
   /** A tokenizer trained on the whole corpus (no Spark, no per-language cap), once per JVM. */
   static synchronized BpeModel model(int vocabSize) {
     return MODELS.computeIfAbsent(vocabSize, v ->
@@ -62,4 +79,15 @@ final class DemoCorpus {
   }
 
   private static final Map<Integer, BpeModel> MODELS = new HashMap<>();
+
+  /** Documents as the documents/ table has them (doc_id, lang, domain, text). */
+  static Dataset<Row> frame(SparkSession spark, List<Doc> docs) {
+    StructType schema = new StructType().add("doc_id", "string").add("lang", "string")
+        .add("domain", "string").add("text", "string");
+    List<Row> rows = new ArrayList<>();
+    for (Doc d : docs) {
+      rows.add(RowFactory.create(d.docId(), d.lang(), d.domain(), d.text()));
+    }
+    return spark.createDataFrame(rows, schema);
+  }
 }
