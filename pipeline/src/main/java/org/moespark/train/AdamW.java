@@ -93,4 +93,19 @@ public final class AdamW {
   public void restoreSteps(long steps) {
     this.t = steps;
   }
+
+  /** First-moment estimates, same layout as the parameters (saved in checkpoints). */
+  public INDArray m() {
+    return m;
+  }
+
+  /** Second-moment estimates, same layout as the parameters (saved in checkpoints). */
+  public INDArray v() {
+    return v;
+  }
+
+  /** Continues from a checkpoint taken after {@code steps} updates (m and v loaded separately). */
+  public void resumeAt(long steps) {
+    t = steps;
+  }
 }
