@@ -21,7 +21,7 @@ final class ParamInit {
       INDArray v = pb.view(s.name());
       if (isNorm(s.name())) {
         v.assign(1.0);
-      } else if (s.name().endsWith("expert_bias")) {
+      } else if (s.name().endsWith(MoeTransformer.EXPERT_BIAS)) {
         v.assign(0.0);
       } else {
         double std = isResidualProjection(s.name()) ? residualStd : cfg.initStd();

@@ -2,7 +2,7 @@ package org.moespark.train;
 
 import java.util.ArrayList;
 import java.util.List;
-
+import org.moespark.model.MoeTransformer;
 import org.moespark.model.ParamBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -13,7 +13,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code p ← p − lr·wd·p} (decoupled decay, only on slots added with {@code add}, not
  * {@code addNoDecay}); {@code m ← β1·m + (1−β1)·g}; {@code v ← β2·v + (1−β2)·g²};
  * {@code p ← p − lr/(1−β1ᵗ) · m / (√(v/(1−β2ᵗ)) + ε)}. A handful of whole-buffer ops per step,
- * no per-parameter loop. Slots ending in {@link "expert_bias"} are selection-only:
+ * no per-parameter loop. Slots ending in {@link MoeTransformer.EXPERT_BIAS} are selection-only:
  * their gradient is zeroed, so they are neither updated nor decayed here.
  */
 public final class AdamW {
@@ -45,7 +45,7 @@ public final class AdamW {
     tmp = Nd4j.zeros(pb.dataType(), n);
     decayMask = Nd4j.zeros(pb.dataType(), n);
     for (ParamBuffer.Slot s : pb.slots()) {
-      boolean frozen = s.name().endsWith("expert_bias");
+      boolean frozen = s.name().endsWith(MoeTransformer.EXPERT_BIAS);
       if (frozen) {
         frozenGrads.add(pb.grad(s.name()));
       } else if (s.decay()) {
