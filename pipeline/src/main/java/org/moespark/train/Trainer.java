@@ -176,6 +176,8 @@ public final class Trainer {
         }
       }
       if (step % tc.checkpointEvery() == 0 || step == tc.steps()) {
+        // Tables first: a checkpoint then always has its rows on disk (resume keeps rows <= step).
+        log.flush();
         Map<String, Long> rng = new LinkedHashMap<>();
         rng.put("adam.t", adam.steps());
         rng.put("skipped", skipped);
@@ -184,7 +186,6 @@ public final class Trainer {
                 pb.slots().stream().filter(EXPERT_SLOT).map(ParamBuffer.Slot::name).toList(),
                 modelCfg.experts(), pb.dataType().name()),
             pb, Map.of("adam.m", adam.m(), "adam.v", adam.v()), EXPERT_SLOT);
-        log.flush();
       }
     }
     this.finalParams = pb.params();

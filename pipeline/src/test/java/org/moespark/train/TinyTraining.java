@@ -20,7 +20,7 @@ final class TinyTraining {
         "model.layers=2", "model.ffn-hidden=32", "model.experts=4", "model.top-k=2",
         "train.batch-size=4", "train.steps=12", "train.warmup-steps=2", "train.lr=1e-2",
         "train.log-every=4", "train.eval-every=6", "train.eval-batches=2",
-        "train.checkpoint-every=2", "train.keep-checkpoints=3"));
+        "train.checkpoint-every=4", "train.keep-checkpoints=3"));
     all.addAll(List.of(sets));
     return PipelineConfig.load(null, all);
   }

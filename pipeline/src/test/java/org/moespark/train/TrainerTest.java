@@ -34,7 +34,8 @@ class TrainerTest {
   void aKilledRunResumedFromItsCheckpointEndsWithTheSameParametersAsAnUninterruptedOne()
       throws Exception {
     PipelineConfig cfg = TinyTraining.config();
-    Trainer full = TinyTraining.trainer(spark, cfg, dir.resolve("full"));
+    Trainer full = TinyTraining.trainer(spark, TinyTraining.config("train.checkpoint-every=12"),
+        dir.resolve("full"));
     full.run(false);
     float[] expected = full.finalParams().toFloatVector();
 
@@ -74,24 +75,24 @@ class TrainerTest {
 
   @Test
   void aNanStepIsSkippedAndCountedAndRepeatedNansStopTheRunWithTheLastCheckpointIntact() {
-    PipelineConfig cfg = TinyTraining.config();
+    PipelineConfig cfg = TinyTraining.config("train.checkpoint-every=12");
     Trainer.Result once = TinyTraining.trainer(spark, cfg, dir.resolve("once"))
         .injectNanAt(Set.of(5L)).run(false);
     assertThat(once.skippedSteps()).isEqualTo(1);
     assertThat(once.steps()).isEqualTo(12);
 
-    PipelineConfig strict = TinyTraining.config("train.max-bad-steps=3");
+    PipelineConfig strict = TinyTraining.config("train.max-bad-steps=3", "train.checkpoint-every=3");
     Trainer t = TinyTraining.trainer(spark, strict, dir.resolve("many")).injectNanAt(Set.of(7L, 8L, 9L));
     assertThatThrownBy(() -> t.run(false))
         .isInstanceOf(TrainingDivergedException.class)
         .hasMessageContaining("3 consecutive steps up to step 9")
-        .hasMessageContaining("The last good checkpoint is step 8");
-    // step 8's checkpoint was taken after a skipped step: parameters are those of step 6, finite
+        .hasMessageContaining("The last good checkpoint is step 6");
+    // skipped steps write no checkpoint: the newest is step 6, taken before the first NaN
     CheckpointStore store = new CheckpointStore(TrainStage.checkpointDir(
         dir.resolve("many/out").toString(), TinyTraining.RUN, "moe"), 3, new org.apache.hadoop.conf.Configuration());
     CheckpointManifest m = store.latest().orElseThrow();
-    assertThat(m.step()).isEqualTo(8);
-    assertThat(m.rngState()).containsEntry("skipped", 2L);
+    assertThat(m.step()).isEqualTo(6);
+    assertThat(m.rngState()).containsEntry("skipped", 0L);
     ParamBuffer pb = MoeTransformer.layout(strict.model()).allocate(DataType.FLOAT);
     store.load(m, pb, java.util.Map.of("adam.m", org.nd4j.linalg.factory.Nd4j.zeros(DataType.FLOAT, pb.size()),
         "adam.v", org.nd4j.linalg.factory.Nd4j.zeros(DataType.FLOAT, pb.size())), Trainer.EXPERT_SLOT);
@@ -102,7 +103,7 @@ class TrainerTest {
 
   @Test
   void resumingUnderAnotherModelConfigListsTheDifferingKeys() {
-    TinyTraining.trainer(spark, TinyTraining.config("train.steps=2"), dir).run(false);
+    TinyTraining.trainer(spark, TinyTraining.config("train.steps=2", "train.eval-every=2"), dir).run(false);
     assertThatThrownBy(() -> TinyTraining.trainer(spark,
         TinyTraining.config("train.steps=4", "model.top-k=1", "model.z-coef=0.01"), dir).run(true))
         .isInstanceOf(IllegalArgumentException.class)
