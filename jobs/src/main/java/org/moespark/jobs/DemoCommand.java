@@ -13,6 +13,9 @@ import org.moespark.config.PipelineConfig;
 import org.moespark.corpus.Ingest;
 import org.moespark.corpus.InputFormat;
 import org.moespark.spark.Sessions;
+import org.moespark.tokenizer.TokenizeStage;
+import org.moespark.train.TrainStage;
+import org.moespark.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,13 +41,26 @@ final class DemoCommand implements Callable<Integer> {
     String corpus = input != null ? input : extract("demo/demo.jsonl.gz", scratch).toString();
     long start = System.nanoTime();
     try (SparkSession spark = Sessions.create("moe-spark demo", common.master)) {
-      System.out.println("demo 1/1 ingest: " + corpus);
+      System.out.println("demo 1/3 ingest: " + corpus);
       Ingest.Result ingest = Ingest.run(spark, cfg.ingest(), List.of(corpus), InputFormat.AUTO,
           common.out, common.runId);
       System.out.printf("  %d records -> %d documents, %d quarantined %s%n", ingest.read(),
           ingest.documents(), ingest.quarantined(), ingest.byReason());
+
+      System.out.println("demo 2/3 tokenize: byte-level BPE, vocab " + cfg.tokenizer().vocabSize());
+      TokenizeStage.Result tok = TokenizeStage.run(spark, cfg.tokenizer(), common.out, common.runId);
+      System.out.printf("  %s; sequences of %d tokens %s%n", tok.tokenizerJson(),
+          cfg.tokenizer().seqLen() + 1, tok.sequences());
+
+      System.out.println("demo 3/3 train: MoE and its dense twin of equal active compute");
+      for (Trainer.Result r : TrainStage.run(spark, cfg, common.out, common.runId, false, true)) {
+        System.out.printf("  %-5s %d steps, %,d tokens: validation ce %.3f nats (unigram entropy of "
+                + "validation tokens %.3f), %.0f s%n", r.variant(), r.steps(), r.tokensSeen(),
+            r.lastValidationCe(), r.unigramEntropy(), r.seconds());
+      }
     }
-    System.out.printf("demo done in %.0f s; tables under %s (run_id=%s): documents/ quarantine/%n",
+    System.out.printf("demo done in %.0f s; tables under %s (run_id=%s): documents/ quarantine/ "
+            + "tokenizer/ sequences/ tokenizer_stats/ checkpoints/ metrics/ expert_load/%n",
         (System.nanoTime() - start) / 1e9, common.out, common.runId);
     return 0;
   }

@@ -27,6 +27,7 @@ public final class AdamW {
   private final INDArray tmp;
   private final INDArray decayMask;
   private final List<INDArray> frozenGrads = new ArrayList<>();
+  private INDArray lrMask;
   private long t;
 
   public AdamW(ParamBuffer pb, TrainConfig tc) {
@@ -71,7 +72,28 @@ public final class AdamW {
     double bc1 = 1 - Math.pow(beta1, t);
     double bc2 = 1 - Math.pow(beta2, t);
     Transforms.sqrt(tmp.assign(v).muli(1 / bc2), false).addi(eps).rdivi(m);
-    p.subi(tmp.muli(lr / bc1));
+    tmp.muli(lr / bc1);
+    if (lrMask != null) {
+      tmp.muli(lrMask);
+    }
+    p.subi(tmp);
+  }
+
+  /** Multiplies the learning rate of the slots {@code which} selects by {@code scale} (e.g. the router's). */
+  public AdamW scaleLr(java.util.function.Predicate<ParamBuffer.Slot> which, double scale) {
+    if (scale == 1) {
+      return this;
+    }
+    if (lrMask == null) {
+      lrMask = Nd4j.ones(pb.dataType(), pb.size());
+    }
+    for (ParamBuffer.Slot s : pb.slots()) {
+      if (which.test(s)) {
+        lrMask.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(s.offset(), s.offset() + s.length()))
+            .muli(scale);
+      }
+    }
+    return this;
   }
 
   /** Steps taken so far (the bias-correction exponent t). */

@@ -18,6 +18,7 @@ public record TrainConfig(
     int batchSize,
     int gradAccum,
     double lr,
+    double routerLrScale,
     double minLrRatio,
     int warmupSteps,
     double weightDecay,
@@ -44,6 +45,7 @@ public record TrainConfig(
     Check.positive("train.batch-size", batchSize);
     Check.positive("train.grad-accum", gradAccum);
     Check.that(lr > 0, "train.lr", lr, "must be > 0");
+    Check.that(routerLrScale > 0, "train.router-lr-scale", routerLrScale, "must be > 0");
     Check.that(minLrRatio >= 0 && minLrRatio <= 1, "train.min-lr-ratio", minLrRatio, "must be in [0, 1]");
     Check.that(warmupSteps >= 0, "train.warmup-steps", warmupSteps, "must be >= 0");
     Check.nonNegative("train.weight-decay", weightDecay);
@@ -69,6 +71,7 @@ public record TrainConfig(
         c.getInt("batch-size"),
         c.getInt("grad-accum"),
         c.getDouble("lr"),
+        c.getDouble("router-lr-scale"),
         c.getDouble("min-lr-ratio"),
         c.getInt("warmup-steps"),
         c.getDouble("weight-decay"),

@@ -28,6 +28,7 @@ public final class Trainer {
   /** Config sections that must equal the checkpoint's to resume (train.steps etc. may change). */
   static final Predicate<String> MUST_MATCH = k -> k.startsWith("model.") || k.startsWith("tokenizer.")
       || k.equals("train.seed") || k.equals("train.batch-size") || k.equals("train.grad-accum");
+  static final Predicate<ParamBuffer.Slot> ROUTER_SLOT = s -> s.name().endsWith(".moe.router");
   static final Predicate<ParamBuffer.Slot> EXPERT_SLOT =
       s -> s.name().endsWith(".moe.w13") || s.name().endsWith(".moe.w2");
 
@@ -70,7 +71,7 @@ public final class Trainer {
     long t0 = System.nanoTime();
     MoeTransformer model = MoeTransformer.create(modelCfg, DataType.FLOAT, tc.seed());
     ParamBuffer pb = model.params();
-    AdamW adam = new AdamW(pb, tc);
+    AdamW adam = new AdamW(pb, tc).scaleLr(ROUTER_SLOT, tc.routerLrScale());
     CosineSchedule schedule = CosineSchedule.of(tc);
     BatchStream stream = new BatchStream(train, tc.batchSize(), tc.seed() + 1);
     Map<String, String> flatConfig = flatten(cfg);
