@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
-import java.util.List;
+import static org.moespark.analysis.RoutingFixture.d;
+import static org.moespark.analysis.RoutingFixture.one;
+
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.spark.sql.Dataset;
@@ -114,16 +116,6 @@ class PlantedRoutingTest {
     return back;
   }
 
-  static Row one(Dataset<Row> t, String where) {
-    List<Row> rows = t.where(where).collectAsList();
-    assertThat(rows).as(where).hasSize(1);
-    return rows.get(0);
-  }
-
-  static double d(Row r, String c) {
-    return r.<Double>getAs(c);
-  }
-
   @Test
   void everyTableIsWrittenForTheLastStep() {
     for (Metric m : Analyzer.METRICS) {
@@ -230,20 +222,11 @@ class PlantedRoutingTest {
     }
     Dataset<Row> div = table("divergence");
     Row r = one(div, "by = 'lang' and label = 'ru' and layer = 0");
-    assertThat(d(r, "jsd")).isCloseTo(jsd(ru, pooled), within(0.005));
+    assertThat(d(r, "jsd")).isCloseTo(DivergenceTest.jsd(ru, pooled), within(0.005));
     assertThat(d(r, "jsd_norm")).isCloseTo(d(r, "jsd") / Math.log(8), within(1e-12));
     assertThat(d(one(div, "by = 'lang' and label = 'en' and layer = 0"), "jsd"))
-        .isCloseTo(jsd(other, pooled), within(0.005));
+        .isCloseTo(DivergenceTest.jsd(other, pooled), within(0.005));
     assertThat(d(one(div, "by = 'lang' and label = 'ru' and layer = 1"), "jsd")).isLessThan(0.005);
-  }
-
-  static double jsd(double[] p, double[] q) {
-    double s = 0;
-    for (int e = 0; e < p.length; e++) {
-      double m = (p[e] + q[e]) / 2;
-      s += (p[e] > 0 ? p[e] * Math.log(p[e] / m) : 0) + (q[e] > 0 ? q[e] * Math.log(q[e] / m) : 0);
-    }
-    return s / 2;
   }
 
   @Test

@@ -1,5 +1,7 @@
 package org.moespark.analysis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -41,6 +43,17 @@ final class RoutingFixture {
 
   AnalysisInput input(SparkSession spark, int experts, int topK) {
     return AnalysisInput.of(frame(spark), experts, topK, config(99, 200), id -> "tok" + id);
+  }
+
+  /** The single row of {@code t} matching the SQL condition {@code where}. */
+  static Row one(Dataset<Row> t, String where) {
+    List<Row> rows = t.where(where).collectAsList();
+    assertThat(rows).as(where).hasSize(1);
+    return rows.get(0);
+  }
+
+  static double d(Row r, String column) {
+    return r.<Double>getAs(column);
   }
 
   static AnalysisConfig config(int permutations, int bootstrap) {
