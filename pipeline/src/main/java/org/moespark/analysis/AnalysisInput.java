@@ -4,9 +4,13 @@ import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.List;
 import java.util.function.IntFunction;
@@ -31,6 +35,13 @@ final class AnalysisInput {
   final IntFunction<String> decoder;
   /** Routing rows (one per token, layer, choice) of the last step of each split. */
   final Dataset<Row> choices;
+  /**
+   * {@link #choices} summed per (split, step, doc_id, domain, lang, layer, expert): choices
+   * {@code n}, rank-0 choices {@code first} (summed over experts: the document's tokens),
+   * {@code mass} (sum of gates) and {@code dropped}. One pass over the rows serves load,
+   * specialization, divergence, bootstrap and permutation test.
+   */
+  final Dataset<Row> docExperts;
   /** One row per (split, step, doc_id, position, layer) with {@code experts} ordered by rank. */
   final Dataset<Row> allTokens;
   /** {@link #allTokens} at the last step of each split. */
@@ -45,6 +56,12 @@ final class AnalysisInput {
     this.decoder = decoder;
     Dataset<Row> last = routing.groupBy("split").agg(max("step").as("step"));
     this.choices = routing.join(broadcast(last), scalaSeq("split", "step"))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    this.docExperts = choices
+        .groupBy("split", "step", "doc_id", "domain", "lang", "layer", "expert")
+        .agg(count(lit(1)).as("n"), sum(when(col("rank").equalTo(0), 1L).otherwise(0L)).as("first"),
+            sum(col("gate").cast("double")).as("mass"),
+            sum(when(col("dropped"), 1L).otherwise(0L)).as("dropped"))
         .persist(StorageLevel.MEMORY_AND_DISK());
     this.allTokens = routing.groupBy("split", "step", "doc_id", "position", "layer")
         .agg(transform(array_sort(collect_list(struct(col("rank"), col("expert")))),
@@ -73,6 +90,12 @@ final class AnalysisInput {
   }
 
   private List<DocCounts> docCounts;
+  private final java.util.Map<String, Dataset<Row>> shared = new java.util.HashMap<>();
+
+  /** A result several metrics use, computed once and persisted until {@link #release()}. */
+  Dataset<Row> shared(String name, java.util.function.Supplier<Dataset<Row>> compute) {
+    return shared.computeIfAbsent(name, n -> compute.get().persist(StorageLevel.MEMORY_AND_DISK()));
+  }
 
   /** Per-document counts of each split, collected once for bootstrap and permutation test. */
   List<DocCounts> docCounts() {
@@ -84,6 +107,8 @@ final class AnalysisInput {
 
   void release() {
     choices.unpersist();
+    docExperts.unpersist();
+    shared.values().forEach(Dataset::unpersist);
     allTokens.unpersist();
   }
 

@@ -1,5 +1,6 @@
 package org.moespark.analysis;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
@@ -27,7 +28,7 @@ final class CoActivation implements Metric {
     Dataset<Row> pairs = chosen
         .withColumn("other", explode(filter(col("experts"), x -> x.notEqual(col("expert")))))
         .groupBy("split", "step", "layer", "expert", "other").agg(count(lit(1)).as("n_pair"));
-    return pairs.join(perExpert, AnalysisInput.scalaSeq("split", "step", "layer", "expert"))
+    return pairs.join(broadcast(perExpert), AnalysisInput.scalaSeq("split", "step", "layer", "expert"))
         .withColumn("share", col("n_pair").divide(col("n_expert")));
   }
 }

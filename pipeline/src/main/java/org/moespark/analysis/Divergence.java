@@ -28,9 +28,8 @@ final class Divergence implements Metric {
     Dataset<Row> result = null;
     String[] keys = {"split", "step", "layer", "label"};
     for (String by : AnalysisInput.LABELS) {
-      Dataset<Row> mass = ExpertCounts.rows(in.choices.withColumn("label", col(by)), in.experts, keys,
-          Map.of("mass", col("gate").cast("double")),
-          Map.of("tokens", when(col("rank").equalTo(0), 1L).otherwise(0L)));
+      Dataset<Row> mass = ExpertCounts.rows(in.docExperts.withColumn("label", col(by)), in.experts,
+          keys, Map.of("mass", col("mass")), Map.of("tokens", col("first")));
       // Both normalisations over the small (label, expert) table; the pooled vector is the
       // token-weighted sum of the label vectors.
       Column p = col("mass").divide(sum("mass").over(Window.partitionBy(AnalysisInput.cols(keys))));

@@ -1,10 +1,5 @@
 package org.moespark.analysis;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -54,10 +49,8 @@ final class DocCounts implements Serializable {
 
   /** One DocCounts per split of {@code in.choices}, aggregated in Spark, then collected. */
   static List<DocCounts> collect(AnalysisInput in) {
-    List<Row> rows = in.choices
-        .groupBy("split", "step", "doc_id", "domain", "lang", "layer", "expert")
-        .agg(count(lit(1)).as("n"), sum(when(col("rank").equalTo(0), 1L).otherwise(0L)).as("first"))
-        .orderBy("split")
+    List<Row> rows = in.docExperts
+        .select("split", "step", "doc_id", "domain", "lang", "layer", "expert", "n", "first")
         .collectAsList();
     Map<String, List<Row>> bySplit = new LinkedHashMap<>();
     for (Row r : rows) {

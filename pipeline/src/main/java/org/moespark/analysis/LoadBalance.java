@@ -25,12 +25,10 @@ final class LoadBalance implements Metric {
 
   @Override
   public Dataset<Row> compute(AnalysisInput in) {
-    Column one = lit(1L);
-    Dataset<Row> grouped = ExpertCounts.arrays(in.choices, in.experts,
+    Dataset<Row> grouped = ExpertCounts.arrays(in.docExperts, in.experts,
         new String[] {"split", "step", "layer"},
-        Map.of("counts", one),
-        Map.of("tokens", when(col("rank").equalTo(0), 1L).otherwise(0L),
-            "dropped", when(col("dropped"), 1L).otherwise(0L)));
+        Map.of("counts", col("n")),
+        Map.of("tokens", col("first"), "dropped", col("dropped")));
     Column counts = col("counts");
     Column total = aggregate(counts, lit(0L), (acc, n) -> acc.plus(n));
     Column mean = col("assignments").divide(in.experts);

@@ -1,6 +1,7 @@
 package org.moespark.analysis;
 
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
@@ -64,7 +65,7 @@ final class Significance implements Metric {
       Dataset<Row> permuted = in.spark.range(permutations)
           .flatMap((FlatMapFunction<Long, Row>) p -> permute(counts.value(), seed, p).iterator(),
               Encoders.row(PERMUTED));
-      Dataset<Row> one = in.spark.createDataFrame(observed, OBSERVED)
+      Dataset<Row> one = broadcast(in.spark.createDataFrame(observed, OBSERVED))
           .join(permuted, AnalysisInput.scalaSeq("by", "layer"))
           .groupBy("split", "step", "by", "layer", "docs", "labels", "mi")
           .agg(sum(when(col("mi_perm").geq(col("mi").multiply(1 - 1e-12)), 1).otherwise(0)).as("exceed"),

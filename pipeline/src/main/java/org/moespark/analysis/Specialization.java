@@ -1,8 +1,8 @@
 package org.moespark.analysis;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.when;
 
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -23,17 +23,17 @@ final class Specialization implements Metric {
   public Dataset<Row> compute(AnalysisInput in) {
     Dataset<Row> result = null;
     for (String by : AnalysisInput.LABELS) {
-      Dataset<Row> one = ExpertCounts.rows(in.choices.withColumn("label", col(by)), in.experts,
+      Dataset<Row> one = ExpertCounts.rows(in.docExperts.withColumn("label", col(by)), in.experts,
               new String[] {"split", "step", "layer", "label"},
-              Map.of("n", lit(1L)),
-              Map.of("label_tokens", when(col("rank").equalTo(0), 1L).otherwise(0L)))
+              Map.of("n", col("n")),
+              Map.of("label_tokens", col("first")))
           .withColumn("by", lit(by));
       result = result == null ? one : result.unionByName(one);
     }
     Dataset<Row> shares = result
         .withColumn("share", col("n").divide(col("label_tokens")))
         .withColumn("uniform", lit(in.uniformShare()));
-    return shares.join(DocumentBootstrap.intervals(in),
+    return shares.join(broadcast(DocumentBootstrap.intervals(in)),
         AnalysisInput.scalaSeq("split", "by", "label", "layer", "expert"), "left");
   }
 }
