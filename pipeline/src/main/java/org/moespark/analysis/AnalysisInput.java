@@ -1,15 +1,11 @@
 package org.moespark.analysis;
 
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.List;
@@ -42,7 +38,10 @@ final class AnalysisInput {
    * specialization, divergence, bootstrap and permutation test.
    */
   final Dataset<Row> docExperts;
-  /** One row per (split, step, doc_id, position, layer) with {@code experts} ordered by rank. */
+  /**
+   * One row per (split, step, doc_id, position, layer): the first choice {@code first} and the
+   * top-k set as {@link ExpertSet} masks.
+   */
   final Dataset<Row> allTokens;
   /** {@link #allTokens} at the last step of each split. */
   final Dataset<Row> tokens;
@@ -64,8 +63,8 @@ final class AnalysisInput {
             sum(when(col("dropped"), 1L).otherwise(0L)).as("dropped"))
         .persist(StorageLevel.MEMORY_AND_DISK());
     this.allTokens = routing.groupBy("split", "step", "doc_id", "position", "layer")
-        .agg(transform(array_sort(collect_list(struct(col("rank"), col("expert")))),
-            c -> c.getField("expert")).as("experts"))
+        .agg(ExpertSet.aggregate(experts)[0], java.util.Arrays.copyOfRange(
+            ExpertSet.aggregate(experts), 1, ExpertSet.words(experts) + 1))
         .persist(StorageLevel.MEMORY_AND_DISK());
     this.tokens = allTokens.join(broadcast(last), scalaSeq("split", "step"));
   }

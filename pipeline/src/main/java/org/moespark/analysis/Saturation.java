@@ -1,12 +1,13 @@
 package org.moespark.analysis;
 
-import static org.apache.spark.sql.functions.array_intersect;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.size;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -22,12 +23,15 @@ final class Saturation implements Metric {
 
   @Override
   public Dataset<Row> compute(AnalysisInput in) {
-    Dataset<Row> last = in.tokens.select(col("split"), col("step").as("final_step"),
-        col("doc_id"), col("position"), col("layer"), col("experts").as("final_experts"));
-    return in.allTokens.join(last, AnalysisInput.scalaSeq("split", "doc_id", "position", "layer"))
+    List<Column> last = new ArrayList<>(List.of(col("split"), col("step").as("final_step"),
+        col("doc_id"), col("position"), col("layer")));
+    for (String m : ExpertSet.maskColumns(in.experts)) {
+      last.add(col(m).as("final_" + m));
+    }
+    return in.allTokens.join(in.tokens.select(last.toArray(new Column[0])),
+            AnalysisInput.scalaSeq("split", "doc_id", "position", "layer"))
         .groupBy("split", "step", "final_step", "layer")
         .agg(count(lit(1)).as("tokens"),
-            avg(size(array_intersect(col("experts"), col("final_experts"))).divide(in.topK))
-                .as("saturation"));
+            avg(ExpertSet.overlap(in.experts, "mask", "final_mask").divide(in.topK)).as("saturation"));
   }
 }
