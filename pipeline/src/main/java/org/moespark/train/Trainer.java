@@ -29,7 +29,7 @@ public final class Trainer {
   static final Predicate<String> MUST_MATCH = k -> k.startsWith("model.") || k.startsWith("tokenizer.")
       || k.equals("train.seed") || k.equals("train.batch-size") || k.equals("train.grad-accum");
   static final Predicate<ParamBuffer.Slot> ROUTER_SLOT = s -> s.name().endsWith(".moe.router");
-  static final Predicate<ParamBuffer.Slot> EXPERT_SLOT =
+  public static final Predicate<ParamBuffer.Slot> EXPERT_SLOT =
       s -> s.name().endsWith(".moe.w13") || s.name().endsWith(".moe.w2");
 
   /** What a finished run reports. */
