@@ -17,7 +17,6 @@ import org.moespark.config.PipelineConfig;
 import org.moespark.model.ModelConfig;
 import org.moespark.model.MoeTransformer;
 import org.moespark.model.ParamBuffer;
-import org.moespark.model.Routing;
 import org.moespark.spark.Tables;
 import org.moespark.tokenizer.Sequences;
 import org.moespark.train.CheckpointManifest;
@@ -108,7 +107,6 @@ public final class RouteStage {
       return p;
     });
     MoeTransformer net = new MoeTransformer(model, pb, 0);
-    int[] layers = net.moeLayers();
     return new Iterator<>() {
       private int next;
       private Iterator<Row> batch = List.<Row>of().iterator();
@@ -137,28 +135,8 @@ public final class RouteStage {
         }
         next += count;
         net.forward(tokens, false);
-        int t = model.seqLen();
-        int k = model.topK();
-        List<Routing> routing = net.routing();
-        List<Row> rows = new ArrayList<>(count * t * k * layers.length);
-        for (int b = 0; b < count; b++) {
-          Sequences.TokenLabels l = labels[b];
-          for (int p = 0; p < t; p++) {
-            if (l.docId()[p] == null) {
-              continue;  // padding after the last document
-            }
-            int n = b * t + p;
-            for (int li = 0; li < layers.length; li++) {
-              Routing r = routing.get(li);
-              for (int c = 0; c < k; c++) {
-                int idx = n * k + c;
-                rows.add(new RoutingRow(step, split, l.docId()[p], l.lang()[p], l.domain()[p],
-                    l.position()[p], tokens[b][p], layers[li], c, r.expert()[idx], r.gate()[idx],
-                    r.dropped()[idx]).toRow());
-              }
-            }
-          }
-        }
+        List<Row> rows = new ArrayList<>();
+        RoutingRows.add(rows, step, split, tokens, labels, net);
         return rows.iterator();
       }
     };

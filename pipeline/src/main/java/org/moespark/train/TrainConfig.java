@@ -31,7 +31,8 @@ public record TrainConfig(
     int evalBatches,
     int checkpointEvery,
     int keepCheckpoints,
-    int maxBadSteps) {
+    int maxBadSteps,
+    int routeSampleEvery) {
 
   /** Where training runs: one JVM, or a barrier stage of {@code workers} Spark tasks. */
   public enum Engine { LOCAL, SPARK }
@@ -59,6 +60,7 @@ public record TrainConfig(
     Check.positive("train.checkpoint-every", checkpointEvery);
     Check.positive("train.keep-checkpoints", keepCheckpoints);
     Check.positive("train.max-bad-steps", maxBadSteps);
+    Check.that(routeSampleEvery >= 0, "train.route-sample-every", routeSampleEvery, "must be >= 0 (0 = off)");
   }
 
   public static TrainConfig from(Config c) {
@@ -84,6 +86,7 @@ public record TrainConfig(
         c.getInt("eval-batches"),
         c.getInt("checkpoint-every"),
         c.getInt("keep-checkpoints"),
-        c.getInt("max-bad-steps"));
+        c.getInt("max-bad-steps"),
+        c.getInt("route-sample-every"));
   }
 }

@@ -8,6 +8,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
+import org.moespark.routing.RoutingTable;
 import org.moespark.spark.Tables;
 
 /**
@@ -24,6 +25,7 @@ final class TrainLog {
   private final String variant;
   private final List<Row> metrics = new ArrayList<>();
   private final List<Row> load = new ArrayList<>();
+  private final List<Row> routing = new ArrayList<>();
 
   TrainLog(SparkSession spark, String out, String runId, String variant) {
     this.spark = spark;
@@ -44,12 +46,24 @@ final class TrainLog {
     load.add(RowFactory.create(step, layer, expert, tokens, dropped, meanGate, bias, runId, variant));
   }
 
+  /** Routing rows of the sampled batch (split train-sample), from {@link RoutingRows}. */
+  List<Row> routing() {
+    return routing;
+  }
+
   /** On resume: the rows this run wrote up to {@code step}, read back from the tables. */
   void restoreUpTo(long step) {
     metrics.clear();
     load.clear();
+    routing.clear();
     metrics.addAll(existing(METRICS, step));
     load.addAll(existing(EXPERT_LOAD, step));
+    if (hasPartition(RoutingTable.TABLE, RoutingTable.SPLIT + "=" + RoutingTable.TRAIN_SAMPLE)) {
+      String[] cols = RoutingTable.inputSchema().fieldNames();
+      routing.addAll(RoutingTable.read(spark, out, runId)
+          .where(col(RoutingTable.SPLIT).equalTo(RoutingTable.TRAIN_SAMPLE).and(col("step").leq(step)))
+          .select(cols[0], java.util.Arrays.copyOfRange(cols, 1, cols.length)).collectAsList());
+    }
   }
 
   void flush() {
@@ -57,6 +71,9 @@ final class TrainLog {
         + variant + ")");
     write(METRICS, metrics);
     write(EXPERT_LOAD, load);
+    if (!routing.isEmpty()) {
+      RoutingTable.write(spark.createDataFrame(routing, RoutingTable.inputSchema()), out, runId);
+    }
   }
 
   List<Row> metrics() {
@@ -78,9 +95,13 @@ final class TrainLog {
   }
 
   private boolean exists(String table) {
+    return hasPartition(table, "variant=" + variant);
+  }
+
+  private boolean hasPartition(String table, String partition) {
     try {
       org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(Tables.path(out, table),
-          Tables.RUN_ID + "=" + runId + "/variant=" + variant);
+          Tables.RUN_ID + "=" + runId + "/" + partition);
       return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);

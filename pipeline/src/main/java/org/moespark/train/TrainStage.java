@@ -39,8 +39,9 @@ public final class TrainStage {
           + " is not available yet; use train.engine = local");
     }
     spark.sparkContext().setJobDescription("moe-spark train: read sequences/ of run " + runId);
-    int[][] train = read(spark, out, runId, "train", cfg.model());
-    int[][] validation = read(spark, out, runId, "validation", cfg.model());
+    int[][] train = tokens(read(spark, out, runId, "train"), cfg.model());
+    Sequences validationSeqs = read(spark, out, runId, "validation");
+    int[][] validation = tokens(validationSeqs, cfg.model());
     LOG.info("train run {}: {} train and {} validation sequences of {} tokens", runId, train.length,
         validation.length, cfg.model().seqLen());
     String tokenizerHash = tokenizerHash(spark, out, runId);
@@ -55,7 +56,7 @@ public final class TrainStage {
           cfg.train().keepCheckpoints(), spark.sparkContext().hadoopConfiguration());
       TrainLog log = new TrainLog(spark, out, runId, variant);
       Trainer.Result r = new Trainer(cfg, m, variant, train, validation, store, log, tokenizerHash)
-          .run(resume);
+          .sampleRoutingFrom(validationSeqs).run(resume);
       LOG.info(String.format("train run %s %s: %d steps in %.0f s, train ce %.4f, validation ce %.4f "
               + "(unigram entropy %.4f), %d steps skipped", runId, variant, r.steps(), r.seconds(),
           r.lastTrainCe(), r.lastValidationCe(), r.unigramEntropy(), r.skippedSteps()));
@@ -68,27 +69,30 @@ public final class TrainStage {
     return Tables.path(out, "checkpoints") + "/" + Tables.RUN_ID + "=" + runId + "/variant=" + variant;
   }
 
-  private static int[][] read(SparkSession spark, String out, String runId, String split,
-      ModelConfig model) {
+  private static Sequences read(SparkSession spark, String out, String runId, String split) {
     Sequences s = Sequences.read(spark, out, runId, split);
+    if (split.equals("train") && s.size() == 0) {
+      throw new IllegalArgumentException("no train sequences under " + Tables.path(out, "sequences")
+          + " for run " + runId + "; run `moe-spark tokenize --run-id " + runId + "` first");
+    }
+    return s;
+  }
+
+  private static int[][] tokens(Sequences s, ModelConfig model) {
     int[][] seqs = new int[s.size()][];
     for (int i = 0; i < s.size(); i++) {
       seqs[i] = s.tokens(i);
       if (seqs[i].length != model.seqLen() + 1) {
-        throw new IllegalArgumentException("sequences/ of run " + runId + " hold " + seqs[i].length
+        throw new IllegalArgumentException("sequences/ hold " + seqs[i].length
             + " tokens per sequence but model.seq-len + 1 = " + (model.seqLen() + 1)
             + "; rerun tokenize with tokenizer.seq-len = " + model.seqLen());
       }
       for (int id : seqs[i]) {
         if (id >= model.vocabSize()) {
-          throw new IllegalArgumentException("sequences/ of run " + runId + " hold token id " + id
+          throw new IllegalArgumentException("sequences/ hold token id " + id
               + " >= model.vocab-size = " + model.vocabSize() + "; set model.vocab-size to the tokenizer's");
         }
       }
-    }
-    if (split.equals("train") && seqs.length == 0) {
-      throw new IllegalArgumentException("no train sequences under " + Tables.path(out, "sequences")
-          + " for run " + runId + "; run `moe-spark tokenize --run-id " + runId + "` first");
     }
     return seqs;
   }

@@ -12,6 +12,9 @@ import org.moespark.model.ModelConfig;
 import org.moespark.model.MoeStats;
 import org.moespark.model.MoeTransformer;
 import org.moespark.model.ParamBuffer;
+import org.moespark.routing.RoutingRows;
+import org.moespark.routing.RoutingTable;
+import org.moespark.tokenizer.Sequences;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -46,6 +49,7 @@ public final class Trainer {
   private final TrainLog log;
   private final String tokenizerHash;
   private Set<Long> injectNanAt = Set.of();
+  private Sequences sampleSource;
   private INDArray finalParams;
 
   Trainer(PipelineConfig cfg, ModelConfig modelCfg, String variant, int[][] train,
@@ -59,6 +63,15 @@ public final class Trainer {
     this.store = store;
     this.log = log;
     this.tokenizerHash = tokenizerHash;
+  }
+
+  /**
+   * Logs, every {@code train.route-sample-every} steps, the routing of the first batch of
+   * {@code labelled} (the validation split with its document labels) as split train-sample.
+   */
+  Trainer sampleRoutingFrom(Sequences labelled) {
+    this.sampleSource = labelled;
+    return this;
   }
 
   /** Fault injection for tests: the gradient becomes NaN at these (1-based) steps. */
@@ -176,6 +189,10 @@ public final class Trainer {
               + " tokens %.4f, perplexity %.1f)", variant, step, lastVal, unigram, Math.exp(lastVal)));
         }
       }
+      if (sampleSource != null && tc.routeSampleEvery() > 0 && moeLayers.length > 0
+          && (step % tc.routeSampleEvery() == 0 || step == tc.steps())) {
+        sampleRouting(model, step);
+      }
       if (step % tc.checkpointEvery() == 0 || step == tc.steps()) {
         // Tables first: a checkpoint then always has its rows on disk (resume keeps rows <= step).
         log.flush();
@@ -192,6 +209,21 @@ public final class Trainer {
     this.finalParams = pb.params();
     return new Result(variant, step, skipped, tokensSeen, lastCe, lastVal, unigram,
         (System.nanoTime() - t0) / 1e9);
+  }
+
+  private void sampleRouting(MoeTransformer model, long step) {
+    int n = Math.min(tc.batchSize(), sampleSource.size());
+    if (n == 0) {
+      return;
+    }
+    int[][] tokens = new int[n][];
+    Sequences.TokenLabels[] labels = new Sequences.TokenLabels[n];
+    for (int i = 0; i < n; i++) {
+      tokens[i] = sampleSource.tokens(i);
+      labels[i] = sampleSource.labels(i);
+    }
+    model.forward(tokens, false);
+    RoutingRows.add(log.routing(), step, RoutingTable.TRAIN_SAMPLE, tokens, labels, model);
   }
 
   /** The parameters at the end of the last {@link #run} (for tests comparing runs). */

@@ -47,7 +47,8 @@ class RouteStageTest {
     PipelineConfig cfg = PipelineConfig.load(null, List.of("tokenizer.vocab-size=300",
         "tokenizer.seq-len=16", "tokenizer.validation-fraction=0.3", "model.d-model=32",
         "model.heads=2", "model.layers=2", "model.ffn-hidden=32", "model.experts=4", "model.top-k=2",
-        "train.batch-size=4", "train.steps=4", "train.eval-every=4", "train.checkpoint-every=4"));
+        "train.batch-size=4", "train.steps=4", "train.eval-every=4", "train.checkpoint-every=4",
+        "train.route-sample-every=2"));
     TokenizeStage.run(spark, cfg.tokenizer(), docs(), out, "r");
     TrainStage.run(spark, cfg, out, "r", false, false);
 
@@ -60,7 +61,12 @@ class RouteStageTest {
     assertThat(r.step()).isEqualTo(4);
     assertThat(r.bytesPerRow()).isPositive();
 
-    Dataset<Row> routing = RoutingTable.read(spark, out, "r");
+    Dataset<Row> routing = RoutingTable.read(spark, out, "r").where(col("split").equalTo("validation"));
+    // sampled while training: the first 4 validation sequences at steps 2 and 4
+    assertThat(RoutingTable.read(spark, out, "r").where(col("split").equalTo(RoutingTable.TRAIN_SAMPLE))
+        .groupBy("step").count().orderBy("step").collectAsList())
+        .extracting(x -> x.getLong(0) + ":" + x.getLong(1))
+        .containsExactly("2:" + Math.min(4, val.size()) * 16 * 4, "4:" + Math.min(4, val.size()) * 16 * 4);
     assertThat(routing.where(col("expert").lt(0).or(col("expert").geq(4))).count()).isZero();
     assertThat(routing.where(col("dropped")).count()).isZero();  // dropless inference
     // labels: the first sequence's first token comes from its first segment's document
