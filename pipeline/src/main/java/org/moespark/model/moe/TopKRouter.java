@@ -1,5 +1,6 @@
 package org.moespark.model.moe;
 
+import java.util.Arrays;
 import org.moespark.model.ModelConfig;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -181,7 +182,7 @@ public final class TopKRouter {
    * @param dx [N, C], accumulated into (+=)
    */
   public void backward(double[] dGate, double[] dProbs, double[] dLogits, INDArray dx) {
-    java.util.Arrays.fill(dScores, 0, n * experts, 0.0);
+    Arrays.fill(dScores, 0, n * experts, 0.0);
     for (int t = 0; t < n; t++) {
       gateToScores(t, dGate);
       if (dProbs != null) {
