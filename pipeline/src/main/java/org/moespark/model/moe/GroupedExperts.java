@@ -2,7 +2,6 @@ package org.moespark.model.moe;
 
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 import org.moespark.model.SwiGluActivation;
 import org.nd4j.common.base.Preconditions;
@@ -48,13 +47,15 @@ public final class GroupedExperts {
     this.w13Grad = new INDArray[experts];
     this.w2 = new INDArray[experts];
     this.w2Grad = new INDArray[experts];
+    // tensorAlongDimension, not get(point(e), ...): ND4J M2.1's get() on a view returns an empty
+    // array once the absolute offset passes 2^24 elements (large flat buffers, e.g. E = 64).
     for (int e = 0; e < experts; e++) {
-      this.w13[e] = w13.get(point(e), all(), all());
-      this.w13Grad[e] = w13Grad.get(point(e), all(), all());
+      this.w13[e] = w13.tensorAlongDimension(e, 1, 2);
+      this.w13Grad[e] = w13Grad.tensorAlongDimension(e, 1, 2);
       this.w1[e] = this.w13[e].get(all(), interval(0, f));
       this.w3[e] = this.w13[e].get(all(), interval(f, 2 * f));
-      this.w2[e] = w2.get(point(e), all(), all());
-      this.w2Grad[e] = w2Grad.get(point(e), all(), all());
+      this.w2[e] = w2.tensorAlongDimension(e, 1, 2);
+      this.w2Grad[e] = w2Grad.tensorAlongDimension(e, 1, 2);
     }
     this.act = new SwiGluActivation((int) f, w13.dataType());
     this.start = new int[experts + 1];
