@@ -1,8 +1,5 @@
 package org.moespark.model;
 
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -34,8 +31,8 @@ public final class SwiGlu implements Ffn {
         w13.rows(), w2.columns());
     this.w13 = w13;
     this.w13Grad = w13Grad;
-    this.w1 = w13.get(all(), interval(0, f));
-    this.w3 = w13.get(all(), interval(f, 2 * f));
+    this.w1 = Views.columns(w13, 0, f);
+    this.w3 = Views.columns(w13, f, 2 * f);
     this.w2 = w2;
     this.w2Grad = w2Grad;
     this.act = new SwiGluActivation((int) f, w13.dataType());

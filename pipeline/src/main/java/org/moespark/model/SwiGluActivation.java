@@ -1,8 +1,5 @@
 package org.moespark.model;
 
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
@@ -102,15 +99,15 @@ public final class SwiGluActivation {
     INDArray sm = top(sig, m);
     INDArray tm = top(tmp, m);
     INDArray dhm = top(dh, m);
-    Nd4j.exec(new MulOp(dgm, um, dhm.get(all(), interval(hidden, 2L * hidden))));
+    Nd4j.exec(new MulOp(dgm, um, Views.columns(dhm, hidden, 2L * hidden)));
     Nd4j.exec(new MulOp(um, sm, tm));
     Nd4j.exec(new SubOp(um, tm, tm));
     Nd4j.exec(new AddOp(tm, sm, tm));
     Nd4j.exec(new MulOp(tm, top(b, m), tm));
-    Nd4j.exec(new MulOp(tm, dgm, dhm.get(all(), interval(0, hidden))));
+    Nd4j.exec(new MulOp(tm, dgm, Views.columns(dhm, 0, hidden)));
   }
 
   private INDArray top(INDArray buf, long m) {
-    return m == capacity ? buf : buf.get(interval(0, m), all());
+    return Views.prefix(buf, m);
   }
 }

@@ -15,20 +15,18 @@ import org.nd4j.linalg.factory.Nd4j;
 /** The whole MoE FFN against central finite differences in float64, in many configurations. */
 class MoeFfnGradientTest {
   static final int B = 2;
-  static final int T = 6;
-  static final int C = 6;
+  static final int T = 5;
+  static final int C = 4;
 
   static Stream<Arguments> configs() {
-    String base = "d-model=" + C + ",heads=1,ffn-hidden=3,experts=4";
+    String base = "d-model=" + C + ",heads=1,ffn-hidden=2,experts=4";
     return Stream.of(
         Arguments.of("softmax k1 dropless", base + ",router=softmax,top-k=1", false),
-        Arguments.of("softmax k2 dropless", base + ",router=softmax,top-k=2", false),
-        Arguments.of("sigmoid k1 dropless", base + ",router=sigmoid,top-k=1", false),
         Arguments.of("sigmoid k2 dropless", base + ",router=sigmoid,top-k=2", false),
         Arguments.of("softmax k2 unnormalised", base + ",top-k=2,normalize-gates=false", false),
         Arguments.of("softmax k2 capacity drops", base + ",top-k=2,capacity-factor=1.0", true),
         Arguments.of("sigmoid k1 capacity drops", base + ",router=sigmoid,top-k=1,capacity-factor=1.0", true),
-        Arguments.of("softmax k2 shared experts",
+        Arguments.of("softmax k2 dropless, shared experts",
             base + ",top-k=2,shared-experts=2,shared-hidden=2", false),
         Arguments.of("sigmoid k2 all losses, drops, shared, bias", base
             + ",router=sigmoid,top-k=2,capacity-factor=1.0,aux-coef=0.3,seq-aux-coef=0.2,z-coef=0.1"

@@ -1,9 +1,7 @@
 package org.moespark.model.moe;
 
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-
 import org.moespark.model.SwiGluActivation;
+import org.moespark.model.Views;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -47,15 +45,13 @@ public final class GroupedExperts {
     this.w13Grad = new INDArray[experts];
     this.w2 = new INDArray[experts];
     this.w2Grad = new INDArray[experts];
-    // tensorAlongDimension, not get(point(e), ...): ND4J M2.1's get() on a view returns an empty
-    // array once the absolute offset passes 2^24 elements (large flat buffers, e.g. E = 64).
     for (int e = 0; e < experts; e++) {
-      this.w13[e] = w13.tensorAlongDimension(e, 1, 2);
-      this.w13Grad[e] = w13Grad.tensorAlongDimension(e, 1, 2);
-      this.w1[e] = this.w13[e].get(all(), interval(0, f));
-      this.w3[e] = this.w13[e].get(all(), interval(f, 2 * f));
-      this.w2[e] = w2.tensorAlongDimension(e, 1, 2);
-      this.w2Grad[e] = w2Grad.tensorAlongDimension(e, 1, 2);
+      this.w13[e] = Views.slice(w13, e);
+      this.w13Grad[e] = Views.slice(w13Grad, e);
+      this.w1[e] = Views.columns(this.w13[e], 0, f);
+      this.w3[e] = Views.columns(this.w13[e], f, 2 * f);
+      this.w2[e] = Views.slice(w2, e);
+      this.w2Grad[e] = Views.slice(w2Grad, e);
     }
     this.act = new SwiGluActivation((int) f, w13.dataType());
     this.start = new int[experts + 1];
@@ -131,6 +127,6 @@ public final class GroupedExperts {
   }
 
   private INDArray block(INDArray a, int e) {
-    return a.get(interval(start[e], start[e + 1]), all());
+    return Views.rows(a, start[e], start[e + 1]);
   }
 }

@@ -1,9 +1,7 @@
 package org.moespark.model.moe;
 
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-
 import java.util.Arrays;
+import org.moespark.model.Views;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
@@ -135,7 +133,7 @@ public final class TokenDispatcher {
   public INDArray permute(INDArray x) {
     ensureRows(x.dataType(), x.columns());
     if (m > 0) {
-      Nd4j.pullRows(x, top(xPerm, m), 1, m == rows ? tokenOfSlot : Arrays.copyOf(tokenOfSlot, m));
+      Nd4j.pullRows(x, Views.prefix(xPerm, m), 1, m == rows ? tokenOfSlot : Arrays.copyOf(tokenOfSlot, m));
     }
     return xPerm;
   }
@@ -180,9 +178,9 @@ public final class TokenDispatcher {
         gateOfSlot[s] = gate[pairOfSlot[s]];
       }
       HostArrays.write(gateOfSlot, gatePerm);
-      INDArray d = top(dOutPerm, m);
+      INDArray d = Views.prefix(dOutPerm, m);
       Nd4j.pullRows(dy, d, 1, m == rows ? tokenOfSlot : Arrays.copyOf(tokenOfSlot, m));
-      Nd4j.exec(new BroadcastMulOp(d, m == rows ? gatePerm : gatePerm.get(interval(0, m)), d, 0));
+      Nd4j.exec(new BroadcastMulOp(d, Views.prefix(gatePerm, m), d, 0));
     }
     return dOutPerm;
   }
@@ -199,10 +197,6 @@ public final class TokenDispatcher {
         dx.addi(tmp);
       }
     }
-  }
-
-  private static INDArray top(INDArray a, int m) {
-    return m == a.rows() ? a : a.get(interval(0, m), all());
   }
 
   /** Kept pairs M = rows of the permuted block in use. */
