@@ -57,11 +57,11 @@ class Config:
 def moe_layout(cfg, prefix):
     """The MoE slots of one layer, as MoeParams.addTo lays them out."""
     c, e, f = cfg.d_model, cfg.experts, cfg.ffn_hidden
-    out = [(prefix + "router", (c, e)), (prefix + "w13", (e, c, 2 * f)), (prefix + "w2", (e, f, c))]
+    out = [(prefix + "router", (c, e)), (prefix + "expert_bias", (e,)), (prefix + "w13", (e, c, 2 * f)),
+           (prefix + "w2", (e, f, c))]
     if cfg.shared_experts > 0:
         s = cfg.shared_experts * cfg.shared_hidden
         out += [(prefix + "shared_w13", (c, 2 * s)), (prefix + "shared_w2", (s, c))]
-    out.append((prefix + "expert_bias", (e,)))
     return out
 
 
