@@ -8,11 +8,17 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -45,6 +51,8 @@ final class AnalysisInput {
   final Dataset<Row> allTokens;
   /** {@link #allTokens} at the last step of each split. */
   final Dataset<Row> tokens;
+  private final Map<String, Dataset<Row>> shared = new HashMap<>();
+  private List<DocCounts> docCounts;
 
   private AnalysisInput(Dataset<Row> routing, int experts, int topK, AnalysisConfig config,
       IntFunction<String> decoder) {
@@ -62,9 +70,9 @@ final class AnalysisInput {
             sum(col("gate").cast("double")).as("mass"),
             sum(when(col("dropped"), 1L).otherwise(0L)).as("dropped"))
         .persist(StorageLevel.MEMORY_AND_DISK());
+    Column[] set = ExpertSet.aggregate(experts);
     this.allTokens = routing.groupBy("split", "step", "doc_id", "position", "layer")
-        .agg(ExpertSet.aggregate(experts)[0], java.util.Arrays.copyOfRange(
-            ExpertSet.aggregate(experts), 1, ExpertSet.words(experts) + 1))
+        .agg(set[0], Arrays.copyOfRange(set, 1, set.length))
         .persist(StorageLevel.MEMORY_AND_DISK());
     this.tokens = allTokens.join(broadcast(last), scalaSeq("split", "step"));
   }
@@ -88,11 +96,9 @@ final class AnalysisInput {
     return (double) topK / experts;
   }
 
-  private List<DocCounts> docCounts;
-  private final java.util.Map<String, Dataset<Row>> shared = new java.util.HashMap<>();
 
   /** A result several metrics use, computed once and persisted until {@link #release()}. */
-  Dataset<Row> shared(String name, java.util.function.Supplier<Dataset<Row>> compute) {
+  Dataset<Row> shared(String name, Supplier<Dataset<Row>> compute) {
     return shared.computeIfAbsent(name, n -> compute.get().persist(StorageLevel.MEMORY_AND_DISK()));
   }
 
@@ -111,9 +117,8 @@ final class AnalysisInput {
     allTokens.unpersist();
   }
 
-  static org.apache.spark.sql.Column[] cols(String... names) {
-    return java.util.Arrays.stream(names).map(org.apache.spark.sql.functions::col)
-        .toArray(org.apache.spark.sql.Column[]::new);
+  static Column[] cols(String... names) {
+    return Arrays.stream(names).map(functions::col).toArray(Column[]::new);
   }
 
   static scala.collection.immutable.Seq<String> scalaSeq(String... names) {
