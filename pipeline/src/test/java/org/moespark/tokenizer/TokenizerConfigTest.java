@@ -21,6 +21,9 @@ class TokenizerConfigTest {
   void negativeCapIsRejectedWithItsKey() {
     assertThatThrownBy(() -> PipelineConfig.load(null, List.of("tokenizer.train-max-bytes-per-lang=-1")))
         .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("train-max-bytes-per-lang");
+    assertThatThrownBy(() -> new TokenizerConfig(2048, 0.05, 128, -1))
+        .isInstanceOf(InvalidConfigException.class)
         .hasMessageContaining("tokenizer.train-max-bytes-per-lang");
   }
 }
