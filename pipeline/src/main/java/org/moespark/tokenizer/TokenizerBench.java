@@ -4,13 +4,15 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -26,6 +28,7 @@ import org.moespark.config.PipelineConfig;
 public final class TokenizerBench {
   /** The demo corpus, relative to the repository root. */
   public static final String DEMO_CORPUS = "jobs/corpus/demo.jsonl.gz";
+  private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
   private TokenizerBench() {}
 
@@ -48,46 +51,62 @@ public final class TokenizerBench {
       long t0 = System.nanoTime();
       Map<String, Long> words = WordCounts.count(docs, tc.trainMaxBytesPerLang());
       long t1 = System.nanoTime();
+      long cpu1 = CPU.getCurrentThreadCpuTime();
       model = BpeTrainer.train(words, tc.vocabSize());
       long t2 = System.nanoTime();
-      out.printf("  train %-16s: %6.2f s = count %6.2f s (Spark, %d distinct pre-tokens) + merges %6.2f s (%d)%n",
-          pass, (t2 - t0) / 1e9, (t1 - t0) / 1e9, words.size(), (t2 - t1) / 1e9, model.mergeCount());
+      out.printf("  train %-16s: %6.2f s = count %6.2f s (Spark, %d distinct pre-tokens) + merges %6.2f s"
+              + " (%d merges, %.2f CPU-s)%n", pass, (t2 - t0) / 1e9, (t1 - t0) / 1e9, words.size(),
+          (t2 - t1) / 1e9, model.mergeCount(), (CPU.getCurrentThreadCpuTime() - cpu1) / 1e9);
     }
 
     String json = tempFile().toString();
     TokenizerJson.write(model, json, new Configuration());
     BpeModel trained = model;
     try (HuggingFaceTokenizer hf = HfTokenizers.load(json, new Configuration())) {
-      // Our encoder gets a fresh (empty) cache per timed pass; each side is warmed up once first.
-      Rate ours = time(texts, bytes, () -> new BpeEncoder(trained)::encode);
-      Rate djl = time(texts, bytes, () -> s -> HfTokenizers.encode(hf, s));
-      out.printf("  encode ours (Java) : %7.2f MB/s %,12.0f tokens/s  (%d tokens)%n", ours.mbPerS, ours.tokensPerS, ours.tokens);
-      out.printf("  encode DJL (HF/Rust): %7.2f MB/s %,12.0f tokens/s  (%d tokens)%n", djl.mbPerS, djl.tokensPerS, djl.tokens);
-      out.printf("  ours / DJL          : %.2fx%n", ours.mbPerS / djl.mbPerS);
+      // Each pass starts with a fresh (empty) cache of ours; each line is warmed up once first.
+      Rate ours = time(texts, bytes, all -> {
+        BpeEncoder enc = new BpeEncoder(trained);
+        return all.stream().mapToLong(t -> enc.encode(t).length).sum();
+      });
+      Rate djl = time(texts, bytes, all -> all.stream().mapToLong(t -> HfTokenizers.encode(hf, t).length).sum());
+      Rate oursPar = time(texts, bytes, all -> {
+        ThreadLocal<BpeEncoder> enc = ThreadLocal.withInitial(() -> new BpeEncoder(trained));
+        return all.parallelStream().mapToLong(t -> enc.get().encode(t).length).sum();
+      });
+      Rate djlBatch = time(texts, bytes, all ->
+          Arrays.stream(hf.batchEncode(all, false, false)).mapToLong(e -> e.getIds().length).sum());
+      int cores = Runtime.getRuntime().availableProcessors();
+      print(out, "ours, 1 thread", ours);
+      print(out, "DJL encode, 1 thread", djl);
+      print(out, "ours, " + cores + " threads", oursPar);
+      print(out, "DJL batchEncode (Rust threads)", djlBatch);
+      out.printf("  ours / DJL: %.2fx on 1 thread, %.2fx on all cores%n", ours.mbPerS / djl.mbPerS,
+          oursPar.mbPerS / djlBatch.mbPerS);
       BpeEncoder enc = new BpeEncoder(trained);
-      long same = texts.stream().filter(s -> java.util.Arrays.equals(enc.encode(s), HfTokenizers.encode(hf, s))).count();
+      long same = texts.stream().filter(s -> Arrays.equals(enc.encode(s), HfTokenizers.encode(hf, s))).count();
       out.printf("  identical ids       : %d / %d documents%n", same, texts.size());
     } finally {
       docs.unpersist();
     }
   }
 
-  private record Rate(double mbPerS, double tokensPerS, long tokens) {}
+  /** Wall-clock rates, and the MB/s over this thread's CPU time (robust to a busy machine). */
+  private record Rate(double mbPerS, double tokensPerS, long tokens, double mbPerCpuS) {}
 
-  private static Rate time(List<String> texts, long bytes, Supplier<Function<String, int[]>> encoders) {
-    pass(texts, encoders.get());
+  /** Times {@code encodeAll} (returns the token count) after one warm-up call. */
+  private static Rate time(List<String> texts, long bytes, ToLongFunction<List<String>> encodeAll) {
+    encodeAll.applyAsLong(texts);
+    long cpu0 = CPU.getCurrentThreadCpuTime();
     long t0 = System.nanoTime();
-    long tokens = pass(texts, encoders.get());
+    long tokens = encodeAll.applyAsLong(texts);
     double s = (System.nanoTime() - t0) / 1e9;
-    return new Rate(bytes / 1e6 / s, tokens / s, tokens);
+    double cpu = (CPU.getCurrentThreadCpuTime() - cpu0) / 1e9;
+    return new Rate(bytes / 1e6 / s, tokens / s, tokens, bytes / 1e6 / cpu);
   }
 
-  private static long pass(List<String> texts, Function<String, int[]> encode) {
-    long tokens = 0;
-    for (String t : texts) {
-      tokens += encode.apply(t).length;
-    }
-    return tokens;
+  private static void print(PrintStream out, String what, Rate r) {
+    out.printf("  encode %-31s: %7.2f MB/s %,12.0f tokens/s (%d tokens; %.2f MB per CPU-second of the calling thread)%n",
+        what, r.mbPerS, r.tokensPerS, r.tokens, r.mbPerCpuS);
   }
 
   private static Path tempFile() {
