@@ -70,7 +70,7 @@ public final class SequencePacker {
       while (it.hasNext()) {
         Row d = it.next();
         String docId = d.getString(0);
-        String text = d.getString(3);
+        String text = d.isNullAt(3) ? "" : d.getString(3);
         int[] ids = enc.encode(text);
         int[] withEnd = Arrays.copyOf(ids, ids.length + 1);
         withEnd[ids.length] = eot;

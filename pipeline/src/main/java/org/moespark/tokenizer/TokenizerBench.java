@@ -76,10 +76,10 @@ public final class TokenizerBench {
       Rate djlBatch = time(texts, bytes, all ->
           Arrays.stream(hf.batchEncode(all, false, false)).mapToLong(e -> e.getIds().length).sum());
       int cores = Runtime.getRuntime().availableProcessors();
-      print(out, "ours, 1 thread", ours);
-      print(out, "DJL encode, 1 thread", djl);
-      print(out, "ours, " + cores + " threads", oursPar);
-      print(out, "DJL batchEncode (Rust threads)", djlBatch);
+      print(out, "ours, 1 thread", ours, true);
+      print(out, "DJL encode, 1 thread", djl, true);
+      print(out, "ours, " + cores + " threads", oursPar, false);
+      print(out, "DJL batchEncode (Rust threads)", djlBatch, false);
       out.printf("  ours / DJL: %.2fx on 1 thread, %.2fx on all cores%n", ours.mbPerS / djl.mbPerS,
           oursPar.mbPerS / djlBatch.mbPerS);
       BpeEncoder enc = new BpeEncoder(trained);
@@ -104,9 +104,9 @@ public final class TokenizerBench {
     return new Rate(bytes / 1e6 / s, tokens / s, tokens, bytes / 1e6 / cpu);
   }
 
-  private static void print(PrintStream out, String what, Rate r) {
-    out.printf("  encode %-31s: %7.2f MB/s %,12.0f tokens/s (%d tokens; %.2f MB per CPU-second of the calling thread)%n",
-        what, r.mbPerS, r.tokensPerS, r.tokens, r.mbPerCpuS);
+  private static void print(PrintStream out, String what, Rate r, boolean oneThread) {
+    out.printf("  encode %-31s: %7.2f MB/s %,12.0f tokens/s (%d tokens)%s%n", what, r.mbPerS,
+        r.tokensPerS, r.tokens, oneThread ? String.format("; %.2f MB per CPU-second", r.mbPerCpuS) : "");
   }
 
   private static Path tempFile() {
