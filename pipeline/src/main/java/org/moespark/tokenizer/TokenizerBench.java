@@ -1,6 +1,7 @@
 package org.moespark.tokenizer;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -69,6 +70,7 @@ public final class TokenizerBench {
         return all.stream().mapToLong(t -> enc.encode(t).length).sum();
       });
       Rate djl = time(texts, bytes, all -> all.stream().mapToLong(t -> HfTokenizers.encode(hf, t).length).sum());
+      Rate core = rustCoreIdsOnly(texts, bytes, json);
       Rate oursPar = time(texts, bytes, all -> {
         ThreadLocal<BpeEncoder> enc = ThreadLocal.withInitial(() -> new BpeEncoder(trained));
         return all.parallelStream().mapToLong(t -> enc.get().encode(t).length).sum();
@@ -78,10 +80,11 @@ public final class TokenizerBench {
       int cores = Runtime.getRuntime().availableProcessors();
       print(out, "ours, 1 thread", ours, true);
       print(out, "DJL encode, 1 thread", djl, true);
+      print(out, "HF core via JNI, ids only, 1 thr", core, true);
       print(out, "ours, " + cores + " threads", oursPar, false);
       print(out, "DJL batchEncode (Rust threads)", djlBatch, false);
-      out.printf("  ours / DJL: %.2fx on 1 thread, %.2fx on all cores%n", ours.mbPerS / djl.mbPerS,
-          oursPar.mbPerS / djlBatch.mbPerS);
+      out.printf("  ours / DJL: %.2fx on 1 thread (%.2fx vs the ids-only core), %.2fx on all cores%n",
+          ours.mbPerS / djl.mbPerS, ours.mbPerS / core.mbPerS, oursPar.mbPerS / djlBatch.mbPerS);
       BpeEncoder enc = new BpeEncoder(trained);
       long same = texts.stream().filter(s -> Arrays.equals(enc.encode(s), HfTokenizers.encode(hf, s))).count();
       out.printf("  identical ids       : %d / %d documents%n", same, texts.size());
@@ -92,6 +95,32 @@ public final class TokenizerBench {
 
   /** Wall-clock rates, and the MB/s over this thread's CPU time (robust to a busy machine). */
   private record Rate(double mbPerS, double tokensPerS, long tokens, double mbPerCpuS) {}
+
+  /**
+   * HF's Rust encode through DJL's raw JNI calls, fetching only the ids: what DJL costs without
+   * building its Encoding (tokens as Java strings, offsets, masks).
+   */
+  private static Rate rustCoreIdsOnly(List<String> texts, long bytes, String json) {
+    TokenizersLibrary lib = TokenizersLibrary.LIB;
+    long handle;
+    try {
+      handle = lib.createTokenizerFromString(Files.readString(Path.of(json)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
+      return time(texts, bytes, all -> all.stream().mapToLong(t -> {
+        long enc = lib.encode(handle, t, false);
+        try {
+          return lib.getTokenIds(enc).length;
+        } finally {
+          lib.deleteEncoding(enc);
+        }
+      }).sum());
+    } finally {
+      lib.deleteTokenizer(handle);
+    }
+  }
 
   /** Times {@code encodeAll} (returns the token count) after one warm-up call. */
   private static Rate time(List<String> texts, long bytes, ToLongFunction<List<String>> encodeAll) {
