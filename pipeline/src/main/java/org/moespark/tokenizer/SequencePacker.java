@@ -10,7 +10,7 @@ import static org.apache.spark.sql.functions.sum;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -65,22 +65,33 @@ public final class SequencePacker {
     Broadcast<BpeModel> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model);
     JavaRDD<Row> rows = docs.select("doc_id", "lang", "domain", "text").javaRDD().mapPartitions(it -> {
       BpeEncoder enc = new BpeEncoder(shared.value());
-      int eot = enc.model().endOfTextId();
-      List<Row> out = new ArrayList<>();
-      while (it.hasNext()) {
-        Row d = it.next();
-        String docId = d.getString(0);
-        String text = d.getString(3);
-        int[] ids = enc.encode(text);
-        int[] withEnd = Arrays.copyOf(ids, ids.length + 1);
-        withEnd[ids.length] = eot;
-        out.add(RowFactory.create(docId, d.getString(1), d.getString(2),
-            DocSplit.split(docId, validationFraction), DocSplit.order(docId),
-            (long) text.getBytes(StandardCharsets.UTF_8).length, boxed(withEnd)));
-      }
-      return out.iterator();
+      return new Iterator<Row>() {
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          return encoded(enc, it.next(), validationFraction);
+        }
+      };
     });
     return spark.createDataFrame(rows, ENCODED);
+  }
+
+  private static Row encoded(BpeEncoder enc, Row doc, double validationFraction) {
+    String docId = doc.getString(0);
+    String text = doc.isNullAt(3) ? "" : doc.getString(3);
+    int[] ids = enc.encode(text);
+    Integer[] withEnd = new Integer[ids.length + 1];
+    for (int i = 0; i < ids.length; i++) {
+      withEnd[i] = ids[i];
+    }
+    withEnd[ids.length] = enc.model().endOfTextId();
+    return RowFactory.create(docId, doc.getString(1), doc.getString(2),
+        DocSplit.split(docId, validationFraction), DocSplit.order(docId),
+        (long) text.getBytes(StandardCharsets.UTF_8).length, withEnd);
   }
 
   /**
@@ -99,13 +110,7 @@ public final class SequencePacker {
     JavaRDD<Row> fragments = encoded.join(starts, "doc_id")
         .select("split", "start", "doc_id", "lang", "domain", "ids")
         .javaRDD()
-        .mapPartitions(it -> {
-          List<Row> out = new ArrayList<>();
-          while (it.hasNext()) {
-            cut(it.next(), len, out);
-          }
-          return out.iterator();
-        });
+        .flatMap(doc -> cut(doc, len).iterator());
     Dataset<Row> grouped = spark.createDataFrame(fragments, FRAGMENT)
         .groupBy("split", "seq_index")
         .agg(sort_array(collect_list(struct("start_in_seq", "length", "doc_id", "lang", "domain",
@@ -120,7 +125,8 @@ public final class SequencePacker {
   }
 
   /** The pieces of one document, one per sequence it overlaps. */
-  private static void cut(Row doc, int len, List<Row> out) {
+  private static List<Row> cut(Row doc, int len) {
+    List<Row> out = new ArrayList<>();
     long start = doc.getLong(1);
     List<Integer> ids = doc.getList(5);
     int n = ids.size();
@@ -131,13 +137,6 @@ public final class SequencePacker {
       out.add(RowFactory.create(doc.getString(0), at / len, inSeq, piece, doc.getString(2),
           doc.getString(3), doc.getString(4), pos, ids.subList(pos, pos + piece).toArray(new Integer[0])));
       pos += piece;
-    }
-  }
-
-  private static Integer[] boxed(int[] ids) {
-    Integer[] out = new Integer[ids.length];
-    for (int i = 0; i < ids.length; i++) {
-      out[i] = ids[i];
     }
     return out;
   }

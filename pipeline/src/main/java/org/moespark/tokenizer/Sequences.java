@@ -90,6 +90,9 @@ public final class Sequences {
 
   /** Sequences {@code from .. from+count-1}, wrapping around at the end (epochs). */
   public int[][] batch(long from, int count) {
+    if (tokens.length == 0) {
+      throw new IllegalStateException("no sequences: is the split smaller than one sequence?");
+    }
     int[][] out = new int[count][];
     for (int b = 0; b < count; b++) {
       out[b] = tokens[(int) ((from + b) % tokens.length)];

@@ -44,7 +44,7 @@ public final class TokenizerStats {
             when(col("g").equalTo(0), "lang_domain").when(col("g").equalTo(1), "lang")
                 .when(col("g").equalTo(2), "domain").otherwise("all").as("scope"),
             col("lang"), col("domain"), col("documents"), col("text_bytes"), col("tokens"),
-            col("text_bytes").divide(col("tokens")).as("bytes_per_token"),
+            when(col("tokens").gt(0), col("text_bytes").divide(col("tokens"))).as("bytes_per_token"),
             coalesce(col("distinct_ids"), lit(0L)).as("distinct_ids"),
             coalesce(col("distinct_ids"), lit(0L)).divide(lit(model.vocabSize())).as("vocab_coverage"));
   }

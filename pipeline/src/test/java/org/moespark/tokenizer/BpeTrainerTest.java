@@ -3,7 +3,11 @@ package org.moespark.tokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -69,6 +73,60 @@ class BpeTrainerTest {
     assertThat(m.mergeCount()).isGreaterThanOrEqualTo(3);
     BpeModel replayed = TokenizerJson.fromJson(TokenizerJson.toJson(m));
     assertThat(TokenizerJson.toJson(replayed)).isEqualTo(TokenizerJson.toJson(m));
+  }
+
+  @Test
+  void incrementalMergesEqualAFullRecountEachStep() {
+    Map<String, Long> counts = WordCounts.countLocal(
+        DemoCorpus.shortSample(15, 400).stream().map(DemoCorpus.Doc::text).iterator());
+    BpeModel fast = BpeTrainer.train(counts, 256 + 2 + 300);
+    List<int[]> slow = recountEachStep(counts, fast.mergeCount());
+    assertThat(fast.mergeCount()).isGreaterThanOrEqualTo(300);
+    for (int r = 0; r < fast.mergeCount(); r++) {
+      assertThat(new int[] {fast.left(r), fast.right(r)}).as("merge " + r).containsExactly(slow.get(r));
+    }
+  }
+
+  /** The textbook algorithm: recount all pairs before every merge. */
+  private static List<int[]> recountEachStep(Map<String, Long> counts, int merges) {
+    List<List<Integer>> words = new ArrayList<>();
+    List<Long> wc = new ArrayList<>();
+    counts.forEach((w, c) -> {
+      List<Integer> s = new ArrayList<>();
+      for (byte x : w.getBytes(StandardCharsets.UTF_8)) {
+        s.add(x & 0xFF);
+      }
+      words.add(s);
+      wc.add(c);
+    });
+    Vocab vocab = new Vocab();
+    List<int[]> out = new ArrayList<>();
+    for (int m = 0; m < merges; m++) {
+      Map<Long, Long> pairs = new HashMap<>();
+      for (int w = 0; w < words.size(); w++) {
+        List<Integer> s = words.get(w);
+        for (int i = 0; i + 1 < s.size(); i++) {
+          pairs.merge(BpeTrainer.key(s.get(i), s.get(i + 1)), wc.get(w), Long::sum);
+        }
+      }
+      long best = pairs.entrySet().stream()
+          .max(Comparator.<Map.Entry<Long, Long>>comparingLong(Map.Entry::getValue)
+              .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
+          .orElseThrow().getKey();
+      int a = (int) (best >>> 32);
+      int b = (int) best;
+      int merged = vocab.join(a, b);
+      out.add(new int[] {a, b});
+      for (List<Integer> s : words) {
+        for (int i = 0; i + 1 < s.size(); i++) {
+          if (s.get(i) == a && s.get(i + 1) == b) {
+            s.set(i, merged);
+            s.remove(i + 1);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /** Word counts of a slice of the demo corpus. */

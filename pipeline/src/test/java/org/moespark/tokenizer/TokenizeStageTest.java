@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
@@ -110,6 +111,19 @@ class TokenizeStageTest {
     long validation = splitOf.values().stream().filter(DocSplit.VALIDATION::equals).count();
     assertThat((double) validation / splitOf.size()).isBetween(0.1, 0.3);
     assertThat(total).isEqualTo(result.sequences().values().stream().mapToLong(Long::longValue).sum());
+  }
+
+  @Test
+  void packingDoesNotDependOnPartitioning() {
+    Dataset<Row> frame = DemoCorpus.frame(spark, docs.subList(0, 80));
+    List<Row> one = packed(frame.coalesce(1));
+    assertThat(one).hasSizeGreaterThan(50);
+    assertThat(packed(frame.repartition(5))).isEqualTo(one);
+  }
+
+  private static List<Row> packed(Dataset<Row> frame) {
+    Dataset<Row> encoded = SequencePacker.encode(spark, frame, result.model(), 0.2);
+    return SequencePacker.pack(spark, encoded, SEQ_LEN).orderBy("split", "seq_index").collectAsList();
   }
 
   @Test
