@@ -34,6 +34,7 @@ public final class TopKRouter {
   private final INDArray bias;
   private final Random rng;
   private final double[] biasHost;
+  private final boolean[] taken;
   private int n = -1;
   private INDArray in;
   private INDArray jittered;
@@ -66,6 +67,7 @@ public final class TopKRouter {
     this.bias = bias;
     this.rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
     this.biasHost = new double[experts];
+    this.taken = new boolean[experts];
   }
 
   private void ensure(int tokens) {
@@ -147,29 +149,22 @@ public final class TopKRouter {
       double bestScore = Double.NEGATIVE_INFINITY;
       for (int e = 0; e < experts; e++) {
         double sel = scores[o + e] + biasHost[e];
-        if (sel > bestScore && !chosen(g, r, e)) {
+        if (sel > bestScore && !taken[e]) {
           best = e;
           bestScore = sel;
         }
       }
+      taken[best] = true;
       expert[g + r] = best;
       gate[g + r] = scores[o + best];
       sum += gate[g + r];
     }
-    if (normalize) {
-      for (int r = 0; r < k; r++) {
+    for (int r = 0; r < k; r++) {
+      taken[expert[g + r]] = false;
+      if (normalize) {
         gate[g + r] /= sum;
       }
     }
-  }
-
-  private boolean chosen(int g, int upTo, int e) {
-    for (int r = 0; r < upTo; r++) {
-      if (expert[g + r] == e) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
