@@ -49,6 +49,8 @@ final class AnalysisInput {
    * top-k set as {@link ExpertSet} masks.
    */
   final Dataset<Row> allTokens;
+  /** (split, step): the last step of each split. */
+  final Dataset<Row> lastSteps;
   /** {@link #allTokens} at the last step of each split. */
   final Dataset<Row> tokens;
   private final Map<String, Dataset<Row>> shared = new HashMap<>();
@@ -61,8 +63,8 @@ final class AnalysisInput {
     this.topK = topK;
     this.config = config;
     this.decoder = decoder;
-    Dataset<Row> last = routing.groupBy("split").agg(max("step").as("step"));
-    this.choices = routing.join(broadcast(last), scalaSeq("split", "step"))
+    this.lastSteps = routing.groupBy("split").agg(max("step").as("step"));
+    this.choices = routing.join(broadcast(lastSteps), scalaSeq("split", "step"))
         .persist(StorageLevel.MEMORY_AND_DISK());
     this.docExperts = choices
         .groupBy("split", "step", "doc_id", "domain", "lang", "layer", "expert")
@@ -74,7 +76,7 @@ final class AnalysisInput {
     this.allTokens = routing.groupBy("split", "step", "doc_id", "position", "layer")
         .agg(set[0], Arrays.copyOfRange(set, 1, set.length))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    this.tokens = allTokens.join(broadcast(last), scalaSeq("split", "step"));
+    this.tokens = allTokens.join(broadcast(lastSteps), scalaSeq("split", "step"));
   }
 
   /**

@@ -47,6 +47,16 @@ final class DocCounts implements Serializable {
     return counts.length;
   }
 
+  /** Whether any token was routed in {@code layer} (MoE layers need not be 0..L-1: moe-every). */
+  boolean routed(int layer) {
+    for (long[] t : tokens) {
+      if (t[layer] > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** One DocCounts per split of {@code in.choices}, aggregated in Spark, then collected. */
   static List<DocCounts> collect(AnalysisInput in) {
     List<Row> rows = in.docExperts

@@ -57,6 +57,9 @@ final class Significance implements Metric {
       for (int kind = 0; kind < dc.labelNames.length; kind++) {
         double[] mi = dc.mutualInformation(dc.docLabel[kind], dc.labelNames[kind].length);
         for (int layer = 0; layer < dc.layers; layer++) {
+          if (!dc.routed(layer)) {
+            continue;
+          }
           observed.add(RowFactory.create(dc.split, dc.step, AnalysisInput.LABELS.get(kind),
               (byte) layer, dc.docs(), dc.labelNames[kind].length, mi[layer]));
         }

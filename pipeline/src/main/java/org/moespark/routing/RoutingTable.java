@@ -31,7 +31,9 @@ import org.moespark.spark.Tables;
  * recur once per (layer, rank) and zstd stores the recurrences as back-references; token_id and
  * position skip the dictionary (bit-packed indices are not byte-aligned, which hides the repeats
  * from zstd); layer, rank, doc, labels and step form long runs; expert and the gate (quantised to
- * 1/255, at most 256 values) are dictionary indices of about 3 and 8 bits.
+ * 1/255, at most 256 values) are dictionary indices of about 3 and 8 bits. Measured on 1M
+ * synthetic rows: Spark's default (snappy, dictionary, unsorted) 6.3 bytes/row; sorted 3.6; plus
+ * zstd 3.1; plus no dictionary for token_id and position 2.05; the same with float gates 4.6.
  */
 public final class RoutingTable {
   public static final String TABLE = "routing";

@@ -7,6 +7,7 @@ import static org.moespark.analysis.RoutingFixture.one;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.moespark.spark.TestSpark;
@@ -26,19 +27,21 @@ class SignificanceTest {
     // Two documents, one per label, each all on one expert: every relabelling of the documents
     // gives the same MI (ln 2), so p = (1 + P) / (1 + P) = 1. Shuffling tokens would not.
     RoutingFixture f = new RoutingFixture();
-    for (int p = 0; p < 5; p++) {
-      f.token("x", "en", "web", p, 1, 0, 0);
-      f.token("y", "ru", "web", p, 1, 0, 1);
+    for (int p = 0; p < 5; p++) { // only layer 1 is an MoE layer (moe-every = 2)
+      f.token("x", "en", "web", p, 1, 1, 0);
+      f.token("y", "ru", "web", p, 1, 1, 1);
     }
     AnalysisInput in = AnalysisInput.of(f.frame(TestSpark.session()), 2, 1,
         RoutingFixture.config(19, 9), null);
-    Row lang = one(new Significance().compute(in), "by = 'lang' and layer = 0");
+    Dataset<Row> s = new Significance().compute(in);
+    assertThat(s.where("layer = 0").count()).isZero();
+    Row lang = one(s, "by = 'lang' and layer = 1");
     assertThat(d(lang, "mi")).isCloseTo(Math.log(2), within(1e-12));
     assertThat(d(lang, "p_value")).isEqualTo(1.0);
     assertThat(d(lang, "null_mean")).isCloseTo(Math.log(2), within(1e-12));
     assertThat(lang.<Integer>getAs("docs")).isEqualTo(2);
     assertThat(lang.<Integer>getAs("labels")).isEqualTo(2);
-    Row domain = one(new Significance().compute(in), "by = 'domain' and layer = 0");
+    Row domain = one(s, "by = 'domain' and layer = 1");
     assertThat(d(domain, "mi")).isZero();
     assertThat(d(domain, "p_value")).isEqualTo(1.0);
   }
