@@ -34,9 +34,12 @@ public final class Tables {
     return out.replaceAll("/+$", "") + "/" + table;
   }
 
-  /** The schema of {@code table} as Spark reads it back (partition columns last). */
+  /**
+   * The schema of {@code table} as Spark reads it back (partition columns last). A nested table
+   * such as {@code analysis/load} has its file at {@code data-schemas/analysis_load.json}.
+   */
   public static StructType schema(String table) {
-    String resource = "data-schemas/" + table + ".json";
+    String resource = "data-schemas/" + table.replace('/', '_') + ".json";
     try (InputStream in = Tables.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException("no schema file " + resource + " on the classpath");
@@ -55,10 +58,26 @@ public final class Tables {
    */
   public static void write(Dataset<Row> df, String out, String table, String runId,
       String... partitionBy) {
-    StructType schema = schema(table);
+    writer(conform(df, table, runId), partitionBy).parquet(path(out, table));
+  }
+
+  /** A writer replacing only the runs in {@code df}, partitioned by run_id then {@code partitionBy}. */
+  public static DataFrameWriter<Row> writer(Dataset<Row> df, String... partitionBy) {
     List<String> parts = new ArrayList<>();
     parts.add(RUN_ID);
     parts.addAll(Arrays.asList(partitionBy));
+    return df.write()
+        .mode(SaveMode.Overwrite)
+        .option("partitionOverwriteMode", "dynamic")
+        .partitionBy(parts.toArray(new String[0]));
+  }
+
+  /**
+   * {@code df} with run_id set to {@code runId}, its columns selected and cast in the order of
+   * {@code table}'s schema; a missing column is an error, not a null.
+   */
+  public static Dataset<Row> conform(Dataset<Row> df, String table, String runId) {
+    StructType schema = schema(table);
     Dataset<Row> withRun = df.withColumn(RUN_ID, lit(runId));
     List<String> have = Arrays.asList(withRun.columns());
     List<Column> cols = new ArrayList<>();
@@ -69,10 +88,7 @@ public final class Tables {
       }
       cols.add(col(f.name()).cast(f.dataType()).as(f.name(), f.metadata()));
     }
-    DataFrameWriter<Row> w = withRun.select(cols.toArray(new Column[0])).write()
-        .mode(SaveMode.Overwrite)
-        .option("partitionOverwriteMode", "dynamic");
-    w.partitionBy(parts.toArray(new String[0])).parquet(path(out, table));
+    return withRun.select(cols.toArray(new Column[0]));
   }
 
   /** One run of a table. */
