@@ -1,0 +1,54 @@
+package org.moespark.report;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.spark.sql.Row;
+
+/**
+ * The significance results in sentences: for each (label kind, layer), the permutation test of
+ * routing against the label, and the experts whose share of a label's tokens is above uniform
+ * with the whole bootstrap CI above it.
+ */
+final class Findings {
+  /** Experts named per (label kind, layer); the heatmaps show the rest. */
+  static final int PER_LAYER = 3;
+  static final double ALPHA = 0.05;
+
+  private Findings() {}
+
+  /** Sentences as HTML (every label escaped). */
+  static List<String> sentences(RunData d, double ciLevel) {
+    List<String> out = new ArrayList<>();
+    String ci = Html.num(ciLevel * 100, ciLevel * 100 % 1 == 0 ? 0 : 1) + "% CI";
+    for (Row sig : d.significance) {
+      String by = sig.getAs("by");
+      int layer = ((Number) sig.getAs("layer")).intValue();
+      double p = sig.getAs("p_value");
+      String test = "routing vs. " + Html.esc(by) + " in layer " + layer + ": " + Html.pValue(p)
+          + " (" + sig.getAs("permutations") + " document-level label permutations over "
+          + sig.getAs("docs") + " documents; mutual information " + Html.num(sig.getAs("mi"), 4)
+          + " vs " + Html.num(sig.getAs("null_mean"), 4) + " with shuffled labels)";
+      List<Row> above = d.specialization.stream()
+          .filter(r -> by.equals(r.getAs("by")) && ((Number) r.getAs("layer")).intValue() == layer)
+          .filter(r -> r.getAs("ci_low") != null
+              && (double) r.getAs("ci_low") > (double) r.getAs("uniform"))
+          .sorted(Comparator.comparingDouble(
+              (Row r) -> -(double) r.getAs("share") / (double) r.getAs("uniform")))
+          .limit(PER_LAYER)
+          .toList();
+      if (p >= ALPHA || above.isEmpty()) {
+        out.add("Layer " + layer + ": no expert's share of any " + Html.esc(by)
+            + "'s tokens is significantly above uniform; " + test + ".");
+        continue;
+      }
+      for (Row r : above) {
+        out.add("Expert " + r.getAs("expert") + " in layer " + layer + " takes "
+            + "<b>" + Html.pct(r.getAs("share")) + "</b> of " + Html.esc(r.getAs("label"))
+            + " tokens, uniform " + Html.pct(r.getAs("uniform")) + ", " + ci + " "
+            + Html.pct(r.getAs("ci_low")) + "–" + Html.pct(r.getAs("ci_high")) + "; " + test + ".");
+      }
+    }
+    return out;
+  }
+}
