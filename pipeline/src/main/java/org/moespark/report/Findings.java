@@ -17,9 +17,11 @@ final class Findings {
 
   private Findings() {}
 
-  /** Sentences as HTML (every label escaped). */
-  static List<String> sentences(RunData d, double ciLevel) {
-    List<String> out = new ArrayList<>();
+  /** One sentence as HTML (labels escaped); {@code significant} when it names a specialised expert. */
+  record Sentence(String html, boolean significant) {}
+
+  static List<Sentence> sentences(RunData d, double ciLevel) {
+    List<Sentence> out = new ArrayList<>();
     String ci = Html.num(ciLevel * 100, ciLevel * 100 % 1 == 0 ? 0 : 1) + "% CI";
     for (Row sig : d.significance) {
       String by = sig.getAs("by");
@@ -38,15 +40,16 @@ final class Findings {
           .limit(PER_LAYER)
           .toList();
       if (p >= ALPHA || above.isEmpty()) {
-        out.add("Layer " + layer + ": no expert's share of any " + Html.esc(by)
-            + "'s tokens is significantly above uniform; " + test + ".");
+        out.add(new Sentence("Layer " + layer + ": no expert's share of any " + Html.esc(by)
+            + "'s tokens is significantly above uniform; " + test + ".", false));
         continue;
       }
       for (Row r : above) {
-        out.add("Expert " + r.getAs("expert") + " in layer " + layer + " takes "
+        out.add(new Sentence("Expert " + r.getAs("expert") + " in layer " + layer + " takes "
             + "<b>" + Html.pct(r.getAs("share")) + "</b> of " + Html.esc(r.getAs("label"))
             + " tokens, uniform " + Html.pct(r.getAs("uniform")) + ", " + ci + " "
-            + Html.pct(r.getAs("ci_low")) + "–" + Html.pct(r.getAs("ci_high")) + "; " + test + ".");
+            + Html.pct(r.getAs("ci_low")) + "–" + Html.pct(r.getAs("ci_high")) + "; " + test + ".",
+            true));
       }
     }
     return out;

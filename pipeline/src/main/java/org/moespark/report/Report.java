@@ -70,7 +70,7 @@ public final class Report {
       // Replace the page in one rename, so a browser or web server never sees half a page.
       Path index = dir.resolve("index.html");
       Path tmp = dir.resolve("index.html.tmp");
-      Files.writeString(tmp, ReportPage.render(runs, sections, Instant.now()), StandardCharsets.UTF_8);
+      Files.writeString(tmp, ReportPage.render(runs, options.ciLevel(), sections, Instant.now()), StandardCharsets.UTF_8);
       Files.move(tmp, index, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       LOG.info("report: {} run(s), {} chart(s) in {}", runs.size(), drawn.size(), index);
       return new Result(analysed, runs.stream().map(d -> d.runId).toList(), drawn, index);

@@ -1,6 +1,8 @@
 package org.moespark.report;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The page shell: inline CSS (nothing is fetched when the page opens), run index, sections. */
@@ -16,11 +18,15 @@ final class ReportPage {
 
   private ReportPage() {}
 
-  static String render(List<RunData> runs, List<String> sections, Instant generated) {
+  /** Headline findings shown above everything else. */
+  static final int HEADLINES = 8;
+
+  static String render(List<RunData> runs, double ciLevel, List<String> sections, Instant generated) {
     StringBuilder b = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
         + "<meta charset=\"utf-8\">\n<title>moe-spark routing report</title>\n"
         + "<link rel=\"icon\" href=\"data:,\">\n<style>\n" + CSS + "</style>\n</head>\n<body>\n"
-        + "<h1>MoE routing report</h1>\n<p class=\"meta\">Generated " + Html.esc(generated)
+        + "<h1>MoE routing report</h1>\n<p class=\"meta\">Generated "
+        + Html.esc(generated.truncatedTo(ChronoUnit.SECONDS))
         + " over " + runs.size() + " run(s). Shares are fractions of a label's tokens that have the"
         + " expert among their top-k choices; uniform = k/E. CIs are document-level bootstrap"
         + " percentiles; p-values come from document-level label permutations.</p>\n<nav>");
@@ -32,6 +38,16 @@ final class ReportPage {
           .append("</a>");
     }
     b.append("</nav>\n");
+    List<String> headlines = new ArrayList<>();
+    for (RunData d : runs) {
+      Findings.sentences(d, ciLevel).stream().filter(Findings.Sentence::significant)
+          .forEach(s -> headlines.add("<b>" + Html.esc(d.runId) + "</b>: " + s.html()));
+    }
+    if (!headlines.isEmpty()) {
+      b.append("<h2>Key findings</h2>\n<ul class=\"findings\">\n");
+      headlines.stream().limit(HEADLINES).forEach(h -> b.append("<li>").append(h).append("</li>\n"));
+      b.append("</ul>\n");
+    }
     if (runs.isEmpty()) {
       b.append("<p class=\"none\">No runs selected: no analysis/, metrics/ or expert_load/ rows match.</p>\n");
     }

@@ -49,14 +49,14 @@ final class RunSection {
   }
 
   private void findings() {
-    List<String> sentences = Findings.sentences(d, ciLevel);
+    List<Findings.Sentence> sentences = Findings.sentences(d, ciLevel);
     heading("Significance, in words");
     if (sentences.isEmpty()) {
       none("analysis/significance");
       return;
     }
     html.append("<ul class=\"findings\">\n");
-    sentences.forEach(s -> html.append("<li>").append(s).append("</li>\n"));
+    sentences.forEach(s -> html.append("<li>").append(s.html()).append("</li>\n"));
     html.append("</ul>\n");
   }
 

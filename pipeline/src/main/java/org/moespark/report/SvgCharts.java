@@ -3,6 +3,7 @@ package org.moespark.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.Paint;
 import java.awt.geom.Rectangle2D;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +18,7 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.DefaultDrawingSupplier;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYBlockRenderer;
@@ -33,6 +35,10 @@ import org.jfree.svg.SVGGraphics2D;
 final class SvgCharts {
   static final int WIDTH = 760;
   static final int HEIGHT = 380;
+  /** Tableau 10: distinct on white, unlike JFreeChart's default yellow and light green. */
+  private static final Paint[] PALETTE = {new Color(0x4E79A7), new Color(0xF28E2B),
+      new Color(0xE15759), new Color(0x76B7B2), new Color(0x59A14F), new Color(0xEDC948),
+      new Color(0xB07AA1), new Color(0xFF9DA7), new Color(0x9C755F), new Color(0xBAB0AC)};
   private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 15);
 
   static {
@@ -165,6 +171,10 @@ final class SvgCharts {
 
   private static JFreeChart style(JFreeChart chart) {
     chart.getTitle().setFont(TITLE);
+    chart.getPlot().setDrawingSupplier(new DefaultDrawingSupplier(PALETTE,
+        DefaultDrawingSupplier.DEFAULT_FILL_PAINT_SEQUENCE, DefaultDrawingSupplier.DEFAULT_OUTLINE_PAINT_SEQUENCE,
+        DefaultDrawingSupplier.DEFAULT_STROKE_SEQUENCE, DefaultDrawingSupplier.DEFAULT_OUTLINE_STROKE_SEQUENCE,
+        DefaultDrawingSupplier.DEFAULT_SHAPE_SEQUENCE));
     chart.setBackgroundPaint(Color.WHITE);
     if (chart.getPlot() instanceof XYPlot p && !(p.getRenderer() instanceof XYBlockRenderer)) {
       p.setBackgroundPaint(new Color(0xF7F7F7));
