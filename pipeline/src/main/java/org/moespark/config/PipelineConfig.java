@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.moespark.analysis.AnalysisConfig;
 import org.moespark.corpus.IngestConfig;
 import org.moespark.model.ModelConfig;
 import org.moespark.tokenizer.TokenizerConfig;
@@ -23,7 +24,8 @@ import org.moespark.train.TrainConfig;
  * before any SparkSession exists.
  */
 public record PipelineConfig(
-    Config raw, IngestConfig ingest, TokenizerConfig tokenizer, ModelConfig model, TrainConfig train) {
+    Config raw, IngestConfig ingest, TokenizerConfig tokenizer, ModelConfig model, TrainConfig train,
+    AnalysisConfig analysis) {
 
   static final String DEFAULTS = "moe-spark-defaults.conf";
 
@@ -74,7 +76,8 @@ public record PipelineConfig(
         section(c, "ingest", IngestConfig::from),
         section(c, "tokenizer", TokenizerConfig::from),
         section(c, "model", ModelConfig::from),
-        section(c, "train", TrainConfig::from));
+        section(c, "train", TrainConfig::from),
+        section(c, "analysis", AnalysisConfig::from));
   }
 
   private static <T> T section(Config c, String name, Function<Config, T> reader) {

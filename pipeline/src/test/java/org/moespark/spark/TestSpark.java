@@ -7,6 +7,9 @@ public final class TestSpark {
   private TestSpark() {}
 
   public static SparkSession session() {
-    return Sessions.create("moe-spark-test", "local[2]");
+    SparkSession spark = Sessions.create("moe-spark-test", "local[2]");
+    // Test tables are tiny: one shuffle partition per core keeps stages few.
+    spark.conf().set("spark.sql.shuffle.partitions", "2");
+    return spark;
   }
 }

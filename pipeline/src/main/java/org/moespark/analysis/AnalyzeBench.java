@@ -1,0 +1,67 @@
+package org.moespark.analysis;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.moespark.config.PipelineConfig;
+import org.moespark.routing.RoutingTable;
+import org.moespark.routing.SyntheticRouting;
+
+/**
+ * Throughput of the whole analysis: writes a synthetic routing table of about N rows
+ * ({@link SyntheticRouting#demo}: 2 layers, top-2 of 8) to a temporary directory, runs every
+ * metric with the given config and prints rows/s, seconds per million rows and time per metric.
+ */
+public final class AnalyzeBench {
+  private AnalyzeBench() {}
+
+  /** With the default analysis config (999 permutations, 1000 bootstrap resamples). */
+  public static void run(SparkSession spark, long rows, PrintStream out) {
+    run(spark, rows, PipelineConfig.defaults().analysis(), out);
+  }
+
+  public static void run(SparkSession spark, long rows, AnalysisConfig config, PrintStream out) {
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("moe-spark-analyze-bench");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
+      SyntheticRouting shape = SyntheticRouting.demo(1);
+      String root = dir.toString();
+      long t0 = System.nanoTime();
+      RoutingTable.write(shape.generate(spark, rows, "validation", 1000), root, "bench");
+      double writeSeconds = (System.nanoTime() - t0) / 1e9;
+      long written = RoutingTable.read(spark, root, "bench").count();
+      long bytes = RoutingTable.bytesOnDisk(spark, root, "bench");
+      out.printf("routing: %,d rows generated and written in %.1f s, %.2f bytes/row on disk%n",
+          written, writeSeconds, (double) bytes / written);
+      long t1 = System.nanoTime();
+      Map<String, Double> seconds = new Analyzer(config, shape.experts(), shape.topK(), id -> "t" + id)
+          .run(spark, root, "bench");
+      double total = (System.nanoTime() - t1) / 1e9;
+      seconds.forEach((table, s) -> out.printf("  %-22s %7.1f s%n", table, s));
+      out.printf("analyze: %,d rows in %.1f s = %,.0f rows/s, %.2f s per 1M rows (%d permutations, "
+              + "%d bootstrap resamples, %d cores)%n",
+          written, total, written / total, total / (written / 1e6), config.permutations(),
+          config.bootstrap(), spark.sparkContext().defaultParallelism());
+    } finally {
+      delete(dir);
+    }
+  }
+
+  private static void delete(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
