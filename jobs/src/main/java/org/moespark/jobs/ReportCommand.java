@@ -57,8 +57,11 @@ final class ReportCommand implements Callable<Integer> {
               null).run(s, out, run));
       System.out.printf("report: analysed %d run(s) %s; %d run(s) and %d chart(s) in %s%n",
           r.analysed().size(), r.analysed(), r.runs().size(), r.charts().size(), r.index());
+      r.failed().forEach((run, error) ->
+          System.err.printf("report: analysis of run %s failed (left out, retried next time): %s%n", run, error));
+      // Non-zero so a scheduler shows the failure, though the page was rebuilt.
+      return r.failed().isEmpty() ? 0 : 1;
     }
-    return 0;
   }
 
   private Instant since() {

@@ -34,19 +34,30 @@ public final class Report {
 
   /**
    * @param analysed runs analysed by this call (new, or routed again since their analysis)
+   * @param failed runs whose analysis failed, with the error; the page is built without them
+   *     and the next report tries them again
    * @param runs runs on the page
    * @param charts charts drawn, with their files under the report directory
    */
-  public record Result(List<String> analysed, List<String> runs, List<ChartFile> charts, Path index) {}
+  public record Result(List<String> analysed, Map<String, String> failed, List<String> runs,
+      List<ChartFile> charts, Path index) {}
 
   public static Result build(SparkSession spark, String out, Path dir, ReportOptions options,
       RunAnalyzer analyzer) {
     RunCatalog catalog = RunCatalog.of(spark, out);
-    List<String> analysed = List.copyOf(catalog.unanalysed(ANALYSIS_TABLES, options));
-    for (String run : analysed) {
+    List<String> analysed = new ArrayList<>();
+    Map<String, String> failed = new TreeMap<>();
+    // One broken run must not stop a scheduled report from covering the others.
+    for (String run : catalog.unanalysed(ANALYSIS_TABLES, options)) {
       long t0 = System.nanoTime();
-      analyzer.analyse(spark, out, run);
-      LOG.info("report: analysed run {} in {} s", run, (System.nanoTime() - t0) / 1_000_000_000L);
+      try {
+        analyzer.analyse(spark, out, run);
+        analysed.add(run);
+        LOG.info("report: analysed run {} in {} s", run, (System.nanoTime() - t0) / 1_000_000_000L);
+      } catch (RuntimeException e) {
+        LOG.error("report: analysis of run {} failed", run, e);
+        failed.put(run, String.valueOf(e.getMessage()));
+      }
     }
     Map<String, Long> found = new TreeMap<>();
     Stream.concat(ANALYSIS_TABLES.stream(), TRAINING_TABLES.stream())
@@ -73,7 +84,8 @@ public final class Report {
       Files.writeString(tmp, ReportPage.render(runs, options.ciLevel(), sections, Instant.now()), StandardCharsets.UTF_8);
       Files.move(tmp, index, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       LOG.info("report: {} run(s), {} chart(s) in {}", runs.size(), drawn.size(), index);
-      return new Result(analysed, runs.stream().map(d -> d.runId).toList(), drawn, index);
+      return new Result(List.copyOf(analysed), Map.copyOf(failed),
+          runs.stream().map(d -> d.runId).toList(), drawn, index);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -33,9 +33,15 @@ final class RunSection {
   private void build() {
     html.append("<section class=\"run\" id=\"run-").append(Html.esc(d.runId)).append("\">\n<h2>Run ")
         .append(Html.esc(d.runId)).append("</h2>\n");
-    html.append("<p class=\"meta\">").append(d.split == null ? "No routing analysis yet."
-        : "Routing analysed on split <b>" + Html.esc(d.split) + "</b> (last routed step).")
-        .append("</p>\n");
+    if (d.split == null) {
+      // A dense baseline, or a run not routed yet: only its training curves.
+      html.append("<p class=\"meta\">No routing analysis for this run (no rows in routing/).</p>\n");
+      training();
+      html.append("</section>\n");
+      return;
+    }
+    html.append("<p class=\"meta\">Routing analysed on split <b>").append(Html.esc(d.split))
+        .append("</b> (last routed step).</p>\n");
     findings();
     training();
     loadBalance();

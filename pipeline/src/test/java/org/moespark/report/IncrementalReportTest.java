@@ -60,18 +60,31 @@ class IncrementalReportTest {
   }
 
   @Test
-  void aRunRoutedAgainIsAnalysedAgain() throws Exception {
+  void aRunRoutedAgainIsAnalysedAgainAndAFailedRunDoesNotStopTheReport() throws Exception {
     SparkSession spark = LocalSpark.get();
     String out = tmp.resolve("out").toString();
     Path dir = tmp.resolve("report");
     ReportFixtures.routing(spark, out, "run-a");
-    assertThat(Report.build(spark, out, dir, ReportOptions.all(), this::analyse).analysed())
-        .containsExactly("run-a");
-    assertThat(Report.build(spark, out, dir, ReportOptions.all(), this::analyse).analysed()).isEmpty();
+    ReportFixtures.routing(spark, out, "broken");
+    RunAnalyzer failsOnBroken = (s, o, run) -> {
+      if (run.equals("broken")) {
+        throw new IllegalStateException("no checkpoint for broken");
+      }
+      analyse(s, o, run);
+    };
+    Report.Result r = Report.build(spark, out, dir, ReportOptions.all(), failsOnBroken);
+    assertThat(r.analysed()).containsExactly("run-a");
+    assertThat(r.failed()).containsOnlyKeys("broken");
+    assertThat(r.runs()).containsExactly("run-a");
+    assertThat(Files.readString(r.index())).contains("id=\"run-run-a\"");
+    // Nothing new for run-a; the broken run is tried again, as every report does until it works.
+    r = Report.build(spark, out, dir, ReportOptions.all(), failsOnBroken);
+    assertThat(r.analysed()).isEmpty();
+    assertThat(r.failed()).containsOnlyKeys("broken");
 
     Thread.sleep(50);
     ReportFixtures.routing(spark, out, "run-a");
-    assertThat(Report.build(spark, out, dir, ReportOptions.all(), this::analyse).analysed())
+    assertThat(Report.build(spark, out, dir, ReportOptions.all(), failsOnBroken).analysed())
         .containsExactly("run-a");
     assertThat(analysed).containsExactly("run-a", "run-a");
   }

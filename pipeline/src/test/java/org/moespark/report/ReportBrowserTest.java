@@ -21,8 +21,9 @@ import org.moespark.spark.LocalSpark;
  * console error occurs, the findings read as sentences, and corpus strings stay text.
  */
 class ReportBrowserTest {
-  /** Kept after the test for a person to look at. */
+  /** Kept after the test for a person to look at: the first screen, and the whole page. */
   static final Path SCREENSHOT = Path.of("target", "report-screenshot.png");
+  static final Path SCREENSHOT_PAGE = Path.of("target", "report-page.png");
   private static final String CHARTS_JS = """
       JSON.stringify([...document.querySelectorAll('img[data-chart]')].map(i => {
         const r = i.getBoundingClientRect(); const s = getComputedStyle(i);
@@ -69,6 +70,8 @@ class ReportBrowserTest {
       browser.open(result.index().toUri().toString(), 1280, 900);
       Files.createDirectories(SCREENSHOT.getParent());
       Files.write(SCREENSHOT, browser.screenshot(null));
+      Files.write(SCREENSHOT_PAGE, browser.screenshot(new double[] {0, 0, 1280,
+          browser.eval("document.documentElement.scrollHeight").asDouble()}));
 
       JsonNode charts = new com.fasterxml.jackson.databind.ObjectMapper()
           .readTree(browser.eval(CHARTS_JS).asText());
