@@ -30,13 +30,13 @@ final class Comparison {
       }
       sums.forEach((key, s) -> {
         String[] parts = key.split("\u0000");
-        divergence.computeIfAbsent(parts[0], k -> new TreeMap<>()).put(parts[1], s[1] == 0 ? 0 : s[0] / s[1]);
+        divergence.computeIfAbsent(parts[0], k -> new TreeMap<>(RunSection.LAYER_ORDER)).put(parts[1], s[1] == 0 ? 0 : s[0] / s[1]);
       });
       for (Row r : d.repetition) {
         String layer = "layer " + r.getAs("layer");
-        repetition.computeIfAbsent(d.runId + " / same first choice", k -> new TreeMap<>())
+        repetition.computeIfAbsent(d.runId + " / same first choice", k -> new TreeMap<>(RunSection.LAYER_ORDER))
             .put(layer, r.getAs("first_same"));
-        repetition.computeIfAbsent(d.runId + " / random 1/E", k -> new TreeMap<>())
+        repetition.computeIfAbsent(d.runId + " / random 1/E", k -> new TreeMap<>(RunSection.LAYER_ORDER))
             .put(layer, r.getAs("first_baseline"));
       }
     }

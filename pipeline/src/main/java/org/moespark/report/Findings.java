@@ -25,9 +25,10 @@ final class Findings {
     String ci = Html.num(ciLevel * 100, ciLevel * 100 % 1 == 0 ? 0 : 1) + "% CI";
     for (Row sig : d.significance) {
       String by = sig.getAs("by");
+      String word = Html.esc(by.equals("lang") ? "language" : by);
       int layer = ((Number) sig.getAs("layer")).intValue();
       double p = sig.getAs("p_value");
-      String test = "routing vs. " + Html.esc(by) + " in layer " + layer + ": " + Html.pValue(p)
+      String test = "routing vs. " + word + " in layer " + layer + ": " + Html.pValue(p)
           + " (" + sig.getAs("permutations") + " document-level label permutations over "
           + sig.getAs("docs") + " documents; mutual information " + Html.num(sig.getAs("mi"), 4)
           + " vs " + Html.num(sig.getAs("null_mean"), 4) + " with shuffled labels)";
@@ -39,9 +40,14 @@ final class Findings {
               (Row r) -> -(double) r.getAs("share") / (double) r.getAs("uniform")))
           .limit(PER_LAYER)
           .toList();
-      if (p >= ALPHA || above.isEmpty()) {
-        out.add(new Sentence("Layer " + layer + ": no expert's share of any " + Html.esc(by)
-            + "'s tokens is significantly above uniform; " + test + ".", false));
+      if (p >= ALPHA) {
+        out.add(new Sentence("Layer " + layer + ": routing shows no significant dependence on the "
+            + word + "; " + test + ".", false));
+        continue;
+      }
+      if (above.isEmpty()) {
+        out.add(new Sentence("Layer " + layer + ": routing depends on the " + word + ", but no "
+            + "expert's share of a " + word + "'s tokens has its CI above uniform; " + test + ".", false));
         continue;
       }
       for (Row r : above) {

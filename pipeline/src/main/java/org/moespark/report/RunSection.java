@@ -1,6 +1,7 @@
 package org.moespark.report;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,9 @@ import org.apache.spark.sql.Row;
 
 /** One run's part of the page: findings first, then each chart and the top-token lists. */
 final class RunSection {
+  /** Orders "layer 2" before "layer 10": by the trailing number, then by text. */
+  static final Comparator<String> LAYER_ORDER =
+      Comparator.comparingInt(RunSection::trailingNumber).thenComparing(Comparator.naturalOrder());
   private final RunData d;
   private final SvgCharts charts;
   private final double ciLevel;
@@ -127,7 +131,8 @@ final class RunSection {
 
   private void specialization() {
     for (String by : List.of("domain", "lang")) {
-      heading("Expert × " + by + " (share of the " + by + "'s tokens ÷ uniform k/E)");
+      String word = by.equals("lang") ? "language" : by;
+      heading("Expert × " + word + " (share of the " + word + "'s tokens ÷ uniform k/E)");
       Map<Integer, List<Row>> byLayer = group(
           d.specialization.stream().filter(r -> by.equals(r.getAs("by"))).toList(), "layer");
       if (byLayer.isEmpty()) {
@@ -143,7 +148,7 @@ final class RunSection {
         }
         double uniform = rows.get(0).getAs("uniform");
         chart("spec-" + by + "-layer" + layer, SvgCharts.heatmap("Layer " + layer + ": expert × "
-            + by + " (uniform share " + Html.pct(uniform) + " = 1)", by,
+            + word + " (uniform share " + Html.pct(uniform) + " = 1)", word,
             labels.toArray(String[]::new), null, "expert", labels("e", e), ratio, "share ÷ uniform"),
             "analysis/specialization");
       });
@@ -155,10 +160,10 @@ final class RunSection {
     for (String by : List.of("lang", "domain")) {
       Map<String, Map<String, Double>> series = new TreeMap<>();
       d.divergence.stream().filter(r -> by.equals(r.getAs("by"))).forEach(r ->
-          series.computeIfAbsent(r.getAs("label"), k -> new TreeMap<>())
+          series.computeIfAbsent(r.getAs("label"), k -> new TreeMap<>(LAYER_ORDER))
               .put("layer " + r.getAs("layer"), r.getAs("jsd_norm")));
       chart("divergence-" + by, series.isEmpty() ? null : SvgCharts.categoryLines(
-          "Divergence of each " + by + " from the pooled routing", "layer", "JSD / ln E", series),
+          "Divergence of each " + (by.equals("lang") ? "language" : by) + " from the pooled routing", "layer", "JSD / ln E", series),
           "analysis/divergence");
     }
   }
@@ -168,10 +173,10 @@ final class RunSection {
     Map<String, Map<String, Double>> series = new LinkedHashMap<>();
     for (Row r : d.repetition) {
       String layer = "layer " + r.getAs("layer");
-      series.computeIfAbsent("same first choice", k -> new TreeMap<>()).put(layer, r.getAs("first_same"));
-      series.computeIfAbsent("random: 1/E", k -> new TreeMap<>()).put(layer, r.getAs("first_baseline"));
-      series.computeIfAbsent("any expert shared", k -> new TreeMap<>()).put(layer, r.getAs("any_shared"));
-      series.computeIfAbsent("random: 1-C(E-k,k)/C(E,k)", k -> new TreeMap<>())
+      series.computeIfAbsent("same first choice", k -> new TreeMap<>(LAYER_ORDER)).put(layer, r.getAs("first_same"));
+      series.computeIfAbsent("random: 1/E", k -> new TreeMap<>(LAYER_ORDER)).put(layer, r.getAs("first_baseline"));
+      series.computeIfAbsent("any expert shared", k -> new TreeMap<>(LAYER_ORDER)).put(layer, r.getAs("any_shared"));
+      series.computeIfAbsent("random: 1-C(E-k,k)/C(E,k)", k -> new TreeMap<>(LAYER_ORDER))
           .put(layer, r.getAs("any_baseline"));
     }
     chart("repetition", series.isEmpty() ? null : SvgCharts.categoryLines(
@@ -182,7 +187,7 @@ final class RunSection {
   /** Per layer and position bucket, the total-variation distance of routing from uniform. */
   private void position() {
     heading("Routing by position in the document");
-    Map<String, Map<String, Double>> series = new TreeMap<>();
+    Map<String, Map<String, Double>> series = new TreeMap<>(LAYER_ORDER);
     Map<String, Integer> bucketOrder = new TreeMap<>();
     for (Row r : d.position) {
       bucketOrder.putIfAbsent(r.getAs("bucket"), r.getAs("bucket_start"));
@@ -208,7 +213,7 @@ final class RunSection {
 
   private void saturation() {
     heading("Router saturation over training (agreement with the final checkpoint)");
-    Map<String, List<double[]>> series = new TreeMap<>();
+    Map<String, List<double[]>> series = new TreeMap<>(LAYER_ORDER);
     for (Row r : d.saturation) {
       series.computeIfAbsent(r.getAs("split") + " / layer " + r.getAs("layer"), k -> new ArrayList<>())
           .add(new double[] {(long) r.getAs("step"), r.getAs("saturation")});
@@ -256,6 +261,15 @@ final class RunSection {
 
   private void none(String table) {
     html.append("<p class=\"none\">No rows in ").append(Html.esc(table)).append(" for this run.</p>\n");
+  }
+
+  /** The number a label ends with ("layer 12" → 12), or -1. */
+  static int trailingNumber(String s) {
+    int i = s.length();
+    while (i > 0 && Character.isDigit(s.charAt(i - 1))) {
+      i--;
+    }
+    return i == s.length() || s.length() - i > 9 ? -1 : Integer.parseInt(s.substring(i));
   }
 
   private static Map<Integer, List<Row>> group(List<Row> rows, String column) {
