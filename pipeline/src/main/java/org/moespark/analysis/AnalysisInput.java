@@ -1,22 +1,24 @@
 package org.moespark.analysis;
 
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -42,10 +44,17 @@ final class AnalysisInput {
    * specialization, divergence, bootstrap and permutation test.
    */
   final Dataset<Row> docExperts;
-  /** One row per (split, step, doc_id, position, layer) with {@code experts} ordered by rank. */
+  /**
+   * One row per (split, step, doc_id, position, layer): the first choice {@code first} and the
+   * top-k set as {@link ExpertSet} masks.
+   */
   final Dataset<Row> allTokens;
+  /** (split, step): the last step of each split. */
+  final Dataset<Row> lastSteps;
   /** {@link #allTokens} at the last step of each split. */
   final Dataset<Row> tokens;
+  private final Map<String, Dataset<Row>> shared = new HashMap<>();
+  private List<DocCounts> docCounts;
 
   private AnalysisInput(Dataset<Row> routing, int experts, int topK, AnalysisConfig config,
       IntFunction<String> decoder) {
@@ -54,8 +63,8 @@ final class AnalysisInput {
     this.topK = topK;
     this.config = config;
     this.decoder = decoder;
-    Dataset<Row> last = routing.groupBy("split").agg(max("step").as("step"));
-    this.choices = routing.join(broadcast(last), scalaSeq("split", "step"))
+    this.lastSteps = routing.groupBy("split").agg(max("step").as("step"));
+    this.choices = routing.join(broadcast(lastSteps), scalaSeq("split", "step"))
         .persist(StorageLevel.MEMORY_AND_DISK());
     this.docExperts = choices
         .groupBy("split", "step", "doc_id", "domain", "lang", "layer", "expert")
@@ -63,11 +72,11 @@ final class AnalysisInput {
             sum(col("gate").cast("double")).as("mass"),
             sum(when(col("dropped"), 1L).otherwise(0L)).as("dropped"))
         .persist(StorageLevel.MEMORY_AND_DISK());
+    Column[] set = ExpertSet.aggregate(experts);
     this.allTokens = routing.groupBy("split", "step", "doc_id", "position", "layer")
-        .agg(transform(array_sort(collect_list(struct(col("rank"), col("expert")))),
-            c -> c.getField("expert")).as("experts"))
+        .agg(set[0], Arrays.copyOfRange(set, 1, set.length))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    this.tokens = allTokens.join(broadcast(last), scalaSeq("split", "step"));
+    this.tokens = allTokens.join(broadcast(lastSteps), scalaSeq("split", "step"));
   }
 
   /**
@@ -89,11 +98,9 @@ final class AnalysisInput {
     return (double) topK / experts;
   }
 
-  private List<DocCounts> docCounts;
-  private final java.util.Map<String, Dataset<Row>> shared = new java.util.HashMap<>();
 
   /** A result several metrics use, computed once and persisted until {@link #release()}. */
-  Dataset<Row> shared(String name, java.util.function.Supplier<Dataset<Row>> compute) {
+  Dataset<Row> shared(String name, Supplier<Dataset<Row>> compute) {
     return shared.computeIfAbsent(name, n -> compute.get().persist(StorageLevel.MEMORY_AND_DISK()));
   }
 
@@ -112,9 +119,8 @@ final class AnalysisInput {
     allTokens.unpersist();
   }
 
-  static org.apache.spark.sql.Column[] cols(String... names) {
-    return java.util.Arrays.stream(names).map(org.apache.spark.sql.functions::col)
-        .toArray(org.apache.spark.sql.Column[]::new);
+  static Column[] cols(String... names) {
+    return Arrays.stream(names).map(functions::col).toArray(Column[]::new);
   }
 
   static scala.collection.immutable.Seq<String> scalaSeq(String... names) {

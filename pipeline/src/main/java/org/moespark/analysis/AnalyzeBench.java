@@ -43,18 +43,29 @@ public final class AnalyzeBench {
       long bytes = RoutingTable.bytesOnDisk(spark, root, "bench");
       out.printf("routing: %,d rows generated and written in %.1f s, %.2f bytes/row on disk%n",
           written, writeSeconds, (double) bytes / written);
+      long cpu0 = processCpuNanos();
       long t1 = System.nanoTime();
       Map<String, Double> seconds = new Analyzer(config, shape.experts(), shape.topK(), id -> "t" + id)
           .run(spark, root, "bench");
       double total = (System.nanoTime() - t1) / 1e9;
+      double cpu = (processCpuNanos() - cpu0) / 1e9;
       seconds.forEach((table, s) -> out.printf("  %-22s %7.1f s%n", table, s));
       out.printf("analyze: %,d rows in %.1f s = %,.0f rows/s, %.2f s per 1M rows (%d permutations, "
               + "%d bootstrap resamples, %d cores)%n",
           written, total, written / total, total / (written / 1e6), config.permutations(),
           config.bootstrap(), spark.sparkContext().defaultParallelism());
+      // CPU time is the steadier figure on a shared machine (local mode: the driver JVM does all).
+      out.printf("analyze: %.1f CPU-s in this JVM = %.2f CPU-s per 1M rows, %.0f%% of %d cores busy%n",
+          cpu, cpu / (written / 1e6), 100 * cpu / total / Runtime.getRuntime().availableProcessors(),
+          Runtime.getRuntime().availableProcessors());
     } finally {
       delete(dir);
     }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static void delete(Path dir) {

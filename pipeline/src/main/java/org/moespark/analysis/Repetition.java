@@ -1,16 +1,12 @@
 package org.moespark.analysis;
 
-import static org.apache.spark.sql.functions.array_intersect;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
 
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
@@ -30,16 +26,18 @@ final class Repetition implements Metric {
   @Override
   public Dataset<Row> compute(AnalysisInput in) {
     WindowSpec previous = Window.partitionBy("split", "step", "doc_id", "layer").orderBy("position");
-    Column prevExperts = col("prev_experts");
-    return in.tokens
+    Dataset<Row> withPrevious = in.tokens
         .withColumn("prev_position", lag("position", 1).over(previous))
-        .withColumn("prev_experts", lag("experts", 1).over(previous))
+        .withColumn("prev_first", lag("first", 1).over(previous));
+    for (String m : ExpertSet.maskColumns(in.experts)) {
+      withPrevious = withPrevious.withColumn("prev_" + m, lag(m, 1).over(previous));
+    }
+    return withPrevious
         .where(col("prev_position").equalTo(col("position").minus(1)))
         .groupBy("split", "step", "layer")
         .agg(count(lit(1)).as("pairs"),
-            avg(when(element_at(col("experts"), 1).equalTo(element_at(prevExperts, 1)), 1.0)
-                .otherwise(0.0)).as("first_same"),
-            avg(when(size(array_intersect(col("experts"), prevExperts)).gt(0), 1.0).otherwise(0.0))
+            avg(when(col("first").equalTo(col("prev_first")), 1.0).otherwise(0.0)).as("first_same"),
+            avg(when(ExpertSet.overlap(in.experts, "mask", "prev_mask").gt(0), 1.0).otherwise(0.0))
                 .as("any_shared"))
         .withColumn("first_baseline", lit(1.0 / in.experts))
         .withColumn("any_baseline", lit(anyBaseline(in.experts, in.topK)));

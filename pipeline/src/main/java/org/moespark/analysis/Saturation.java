@@ -1,14 +1,17 @@
 package org.moespark.analysis;
 
-import static org.apache.spark.sql.functions.array_intersect;
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.when;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * Router saturation: for the same tokens routed at step t and at the split's last step, the mean
@@ -22,12 +25,18 @@ final class Saturation implements Metric {
 
   @Override
   public Dataset<Row> compute(AnalysisInput in) {
-    Dataset<Row> last = in.tokens.select(col("split"), col("step").as("final_step"),
-        col("doc_id"), col("position"), col("layer"), col("experts").as("final_experts"));
-    return in.allTokens.join(last, AnalysisInput.scalaSeq("split", "doc_id", "position", "layer"))
+    // The token's masks at the split's last step, spread over all its steps by a window: one
+    // shuffle of the tokens instead of a join's two.
+    WindowSpec token = Window.partitionBy("split", "doc_id", "position", "layer");
+    Dataset<Row> withFinal = in.allTokens.join(broadcast(
+        in.lastSteps.withColumnRenamed("step", "final_step")), AnalysisInput.scalaSeq("split"));
+    for (String m : ExpertSet.maskColumns(in.experts)) {
+      withFinal = withFinal.withColumn("final_" + m,
+          first(when(col("step").equalTo(col("final_step")), col(m)), true).over(token));
+    }
+    return withFinal.where(col("final_mask0").isNotNull())
         .groupBy("split", "step", "final_step", "layer")
         .agg(count(lit(1)).as("tokens"),
-            avg(size(array_intersect(col("experts"), col("final_experts"))).divide(in.topK))
-                .as("saturation"));
+            avg(ExpertSet.overlap(in.experts, "mask", "final_mask").divide(in.topK)).as("saturation"));
   }
 }

@@ -9,9 +9,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.hadoop.fs.ContentSummary;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
@@ -25,12 +26,12 @@ import org.moespark.spark.Tables;
 /**
  * The {@code routing/} table: one row per (token, layer, choice), partitioned by run_id and split.
  *
- * <p>Layout for size (2.1 bytes/row measured on SyntheticRouting, see RoutingTableTest): rows sorted by (step, doc,
- * layer, rank, position), so a document's token ids and positions repeat four times in a row and
- * zstd stores the repeats as back-references; token_id and position skip the dictionary (its
- * bit-packed indices are never byte-aligned, which hides the repeats from zstd); layer, rank, doc,
- * labels and step form long runs; expert and the gate (quantised to 1/255, ≤ 256 values) are
- * dictionary indices of 3 and 8 bits.
+ * <p>Layout for size (2.1 bytes/row on {@link SyntheticRouting}, see RoutingTableTest): rows
+ * sorted by (step, doc, layer, rank, position), so a document's token-id and position sequences
+ * recur once per (layer, rank) and zstd stores the recurrences as back-references; token_id and
+ * position skip the dictionary (bit-packed indices are not byte-aligned, which hides the repeats
+ * from zstd); layer, rank, doc, labels and step form long runs; expert and the gate (quantised to
+ * 1/255, at most 256 values) are dictionary indices of about 3 and 8 bits.
  */
 public final class RoutingTable {
   public static final String TABLE = "routing";
@@ -73,8 +74,8 @@ public final class RoutingTable {
         TABLE, runId);
     Dataset<Row> sorted = conformed
         .repartitionByRange(col(SPLIT), col("step"), col("doc_id"))
-        .sortWithinPartitions(Arrays.stream(SORT).map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
-    var writer = Tables.writer(sorted, SPLIT).option("compression", "zstd");
+        .sortWithinPartitions(Arrays.stream(SORT).map(c -> col(c)).toArray(Column[]::new));
+    DataFrameWriter<Row> writer = Tables.writer(sorted, SPLIT).option("compression", "zstd");
     for (String c : NO_DICTIONARY) {
       writer = writer.option("parquet.enable.dictionary#" + c, "false");
     }
@@ -97,8 +98,7 @@ public final class RoutingTable {
     Path dir = new Path(Tables.path(out, TABLE) + "/" + Tables.RUN_ID + "=" + runId);
     try {
       FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      ContentSummary summary = fs.getContentSummary(dir);
-      return summary.getLength();
+      return fs.getContentSummary(dir).getLength();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
