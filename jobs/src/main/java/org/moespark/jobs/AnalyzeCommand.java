@@ -6,6 +6,7 @@ import org.apache.spark.sql.SparkSession;
 import org.moespark.analysis.Analyzer;
 import org.moespark.config.PipelineConfig;
 import org.moespark.spark.Sessions;
+import org.moespark.tokenizer.TokenDecoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -23,10 +24,12 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PipelineConfig config = common.config();
-    SparkSession spark = Sessions.create("moe-spark analyze", common.master);
-    Map<String, Double> seconds = new Analyzer(config.analysis(), config.model().experts(),
-        config.model().topK(), null).run(spark, common.out, common.runId);
-    seconds.forEach((table, s) -> System.out.printf("analysis/%s: %.1f s%n", table, s));
+    try (SparkSession spark = Sessions.create("moe-spark analyze", common.master)) {
+      Map<String, Double> seconds = new Analyzer(config.analysis(), config.model().experts(),
+          config.model().topK(), TokenDecoder.of(common.out, common.runId,
+          spark.sparkContext().hadoopConfiguration())).run(spark, common.out, common.runId);
+      seconds.forEach((table, s) -> System.out.printf("analysis/%s: %.1f s%n", table, s));
+    }
     return 0;
   }
 }

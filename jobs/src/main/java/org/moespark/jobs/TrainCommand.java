@@ -1,17 +1,41 @@
 package org.moespark.jobs;
 
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.moespark.config.PipelineConfig;
+import org.moespark.spark.Sessions;
+import org.moespark.train.TrainStage;
+import org.moespark.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Train an MoE (or dense) transformer LM on sequences/.")
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = {"Train the MoE transformer LM of the config on the run's sequences/ (local engine).",
+        "Writes checkpoints/run_id=ID/variant=V/, metrics/ and expert_load/ under --out."})
 final class TrainCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
+  @Option(names = "--resume", defaultValue = "false",
+      description = "Continue from the newest complete checkpoint of the run (a different model config "
+          + "fails, listing the keys). Default: ${DEFAULT-VALUE}.")
+  boolean resume;
+
+  @Option(names = "--compare-dense", defaultValue = "false",
+      description = "Also train the dense twin (SwiGLU of width top-k x ffn-hidden, equal active "
+          + "compute) on the same data and budget; metrics.variant tells them apart. Default: ${DEFAULT-VALUE}.")
+  boolean compareDense;
+
   @Override
   public Integer call() {
-    common.config();
-    System.err.println("moe-spark train: not available yet (issue #6)");
-    return 3;
+    PipelineConfig cfg = common.config();
+    try (SparkSession spark = Sessions.create("moe-spark train", common.master)) {
+      for (Trainer.Result r : TrainStage.run(spark, cfg, common.out, common.runId, resume, compareDense)) {
+        System.out.printf("train %s: %d steps, %,d tokens, validation ce %.4f (unigram entropy %.4f), "
+                + "%d skipped, %.0f s%n", r.variant(), r.steps(), r.tokensSeen(), r.lastValidationCe(),
+            r.unigramEntropy(), r.skippedSteps(), r.seconds());
+      }
+    }
+    return 0;
   }
 }

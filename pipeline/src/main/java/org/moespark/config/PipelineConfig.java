@@ -71,6 +71,12 @@ public record PipelineConfig(
     return fromConfig(merged);
   }
 
+  /** From a flattened key → value map (a checkpoint manifest's config). */
+  public static PipelineConfig fromFlat(Map<String, String> flat) {
+    Config defaults = ConfigFactory.parseResources(PipelineConfig.class.getClassLoader(), DEFAULTS);
+    return fromConfig(ConfigFactory.parseMap(flat).withFallback(defaults).resolve());
+  }
+
   static PipelineConfig fromConfig(Config c) {
     return new PipelineConfig(c,
         section(c, "ingest", IngestConfig::from),

@@ -123,18 +123,22 @@ public final class CheckpointStore {
     }
   }
 
-  /** Loads step {@code m.step()} into {@code params} and the state arrays (allocated like params). */
+  /**
+   * Loads step {@code m.step()} into {@code params} and the state arrays (allocated like params);
+   * state arrays missing from {@code state} are skipped (inference needs the parameters only).
+   */
   public void load(CheckpointManifest m, ParamBuffer params, Map<String, INDArray> state,
       Predicate<ParamBuffer.Slot> isExpert) {
     List<INDArray> arrays = new ArrayList<>();
     arrays.add(params.params());
-    m.state().forEach(name -> arrays.add(state.get(name)));
+    m.state().forEach(name -> arrays.add(state.get(name)));  // null: skipped
     List<ParamBuffer.Slot> dense = params.slots().stream().filter(isExpert.negate()).toList();
     List<ParamBuffer.Slot> experts = params.slots().stream().filter(isExpert).toList();
     Path dir = dir(m.step());
-    read(new Path(dir, "dense.bin"), arrays, dense, -1, m.experts());
+    read(new Path(dir, "dense.bin"), arrays, dense, -1, m.experts(), m.dataType());
     for (int e = 0; e < m.experts() && !experts.isEmpty(); e++) {
-      read(new Path(dir, String.format("expert-%05d.bin", e)), arrays, experts, e, m.experts());
+      read(new Path(dir, String.format("expert-%05d.bin", e)), arrays, experts, e, m.experts(),
+          m.dataType());
     }
   }
 
@@ -190,14 +194,17 @@ public final class CheckpointStore {
   }
 
   private void read(Path file, List<INDArray> arrays, List<ParamBuffer.Slot> slots, int expert,
-      int experts) {
+      int experts, String dataType) {
     List<long[]> ranges = ranges(slots, expert, experts);
     try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(fs.open(file), 1 << 20))) {
+      int width = DataType.valueOf(dataType).width();
       for (INDArray a : arrays) {
-        int width = a.dataType() == DataType.DOUBLE ? 8 : 4;
         for (long[] r : ranges) {
           byte[] b = new byte[Math.toIntExact(r[1] * width)];
           in.readFully(b);
+          if (a == null) {
+            continue;
+          }
           INDArray target = a.get(NDArrayIndex.interval(r[0], r[0] + r[1]));
           ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
           if (width == 8) {

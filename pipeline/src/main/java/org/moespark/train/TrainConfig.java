@@ -18,6 +18,7 @@ public record TrainConfig(
     int batchSize,
     int gradAccum,
     double lr,
+    double routerLrScale,
     double minLrRatio,
     int warmupSteps,
     double weightDecay,
@@ -30,7 +31,8 @@ public record TrainConfig(
     int evalBatches,
     int checkpointEvery,
     int keepCheckpoints,
-    int maxBadSteps) {
+    int maxBadSteps,
+    int routeSampleEvery) {
 
   /** Where training runs: one JVM, or a barrier stage of {@code workers} Spark tasks. */
   public enum Engine { LOCAL, SPARK }
@@ -44,6 +46,7 @@ public record TrainConfig(
     Check.positive("train.batch-size", batchSize);
     Check.positive("train.grad-accum", gradAccum);
     Check.that(lr > 0, "train.lr", lr, "must be > 0");
+    Check.that(routerLrScale > 0, "train.router-lr-scale", routerLrScale, "must be > 0");
     Check.that(minLrRatio >= 0 && minLrRatio <= 1, "train.min-lr-ratio", minLrRatio, "must be in [0, 1]");
     Check.that(warmupSteps >= 0, "train.warmup-steps", warmupSteps, "must be >= 0");
     Check.nonNegative("train.weight-decay", weightDecay);
@@ -57,6 +60,7 @@ public record TrainConfig(
     Check.positive("train.checkpoint-every", checkpointEvery);
     Check.positive("train.keep-checkpoints", keepCheckpoints);
     Check.positive("train.max-bad-steps", maxBadSteps);
+    Check.that(routeSampleEvery >= 0, "train.route-sample-every", routeSampleEvery, "must be >= 0 (0 = off)");
   }
 
   public static TrainConfig from(Config c) {
@@ -69,6 +73,7 @@ public record TrainConfig(
         c.getInt("batch-size"),
         c.getInt("grad-accum"),
         c.getDouble("lr"),
+        c.getDouble("router-lr-scale"),
         c.getDouble("min-lr-ratio"),
         c.getInt("warmup-steps"),
         c.getDouble("weight-decay"),
@@ -81,6 +86,7 @@ public record TrainConfig(
         c.getInt("eval-batches"),
         c.getInt("checkpoint-every"),
         c.getInt("keep-checkpoints"),
-        c.getInt("max-bad-steps"));
+        c.getInt("max-bad-steps"),
+        c.getInt("route-sample-every"));
   }
 }

@@ -1,0 +1,138 @@
+package org.moespark.model;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Causal multi-head self-attention with RoPE (Vaswani et al. 2017; Su et al. 2021).
+ * Letters: B batch, T positions, C width, H heads, D = C/H head width, G = B·H, N = B·T.
+ * {@code qkv = x·Wqkv} ([C, 3C], columns q | k | v, head h at h·D), heads batched as [G, T, D];
+ * {@code P = softmax(rope(q)·rope(k)ᵀ/√D + causal mask)}, {@code y = P·v}, {@code out = y·Wo}.
+ */
+final class CausalSelfAttention {
+  private static final double MASKED = -1e9;
+
+  private final INDArray wqkv;
+  private final INDArray wqkvGrad;
+  private final INDArray wo;
+  private final INDArray woGrad;
+  private final int heads;
+  private final Rope ropeQ;
+  private final Rope ropeK;
+  private int b;
+  private int t;
+  private INDArray x;
+  private INDArray qkv;
+  private INDArray split;
+  private INDArray q;
+  private INDArray k;
+  private INDArray att;
+  private INDArray mask;
+  private INDArray y;
+  private INDArray merged;
+  private INDArray out;
+  private INDArray dMerged;
+  private INDArray dy;
+  private INDArray dAtt;
+  private INDArray dRot;
+  private INDArray dSplit;
+  private INDArray dqkv;
+  private INDArray dx;
+
+  CausalSelfAttention(INDArray wqkv, INDArray wqkvGrad, INDArray wo, INDArray woGrad, int heads,
+      double ropeTheta) {
+    this.wqkv = wqkv;
+    this.wqkvGrad = wqkvGrad;
+    this.wo = wo;
+    this.woGrad = woGrad;
+    this.heads = heads;
+    long d = wo.size(0) / heads;
+    this.ropeQ = new Rope(ropeTheta, 1.0 / Math.sqrt(d));
+    this.ropeK = new Rope(ropeTheta, 1.0);
+  }
+
+  /** x [B·T, C] → [B·T, C] (this module's buffer); keeps x for backward. */
+  INDArray forward(INDArray x, int batch, int seq) {
+    DataType type = x.dataType();
+    long c = wo.size(0);
+    long d = c / heads;
+    long g = (long) batch * heads;
+    allocate(type, batch, seq, c, d, g);
+    this.x = x;
+    Nd4j.gemm(x, wqkv, qkv, false, false, 1.0, 0.0);
+    split.reshape(3, batch, heads, seq, d)
+        .assign(qkv.reshape(batch, seq, 3, heads, d).permute(2, 0, 3, 1, 4));
+    ropeQ.forward(part(split, 0), q);
+    ropeK.forward(part(split, 1), k);
+    BatchedMatmul.exec(q, k, att, false, true);
+    att.reshape(g, (long) seq * seq).addiRowVector(mask);
+    INDArray rows = att.reshape(g * seq, seq);
+    Nd4j.exec(new SoftMax(rows, rows, -1));
+    BatchedMatmul.exec(att, part(split, 2), y, false, false);
+    merged.reshape(batch, seq, heads, d).assign(y.reshape(batch, heads, seq, d).permute(0, 2, 1, 3));
+    Nd4j.gemm(merged, wo, out, false, false, 1.0, 0.0);
+    return out;
+  }
+
+  /** dout [B·T, C] → dx [B·T, C]; accumulates dWqkv and dWo. */
+  INDArray backward(INDArray dout) {
+    long c = wo.size(0);
+    long d = c / heads;
+    long g = (long) b * heads;
+    Nd4j.gemm(merged, dout, woGrad, true, false, 1.0, 1.0);
+    Nd4j.gemm(dout, wo, dMerged, false, true, 1.0, 0.0);
+    dy.reshape(b, heads, t, d).assign(dMerged.reshape(b, t, heads, d).permute(0, 2, 1, 3));
+    BatchedMatmul.exec(dy, part(split, 2), dAtt, false, true);
+    BatchedMatmul.exec(att, dy, part(dSplit, 2), true, false);
+    // softmax backward: dS = P ⊙ (dP − rowsum(dP ⊙ P)); masked entries have P = 0.
+    INDArray dRows = dAtt.reshape(g * t, t);
+    INDArray rowDot = dRows.mul(att.reshape(g * t, t)).sum(1).reshape(g * t, 1);
+    dRows.subiColumnVector(rowDot).muli(att.reshape(g * t, t));
+    BatchedMatmul.exec(dAtt, k, dRot, false, false);
+    ropeQ.backward(dRot, part(dSplit, 0));
+    BatchedMatmul.exec(dAtt, q, dRot, true, false);
+    ropeK.backward(dRot, part(dSplit, 1));
+    dqkv.reshape(b, t, 3, heads, d).assign(dSplit.reshape(3, b, heads, t, d).permute(1, 3, 0, 2, 4));
+    Nd4j.gemm(x, dqkv, wqkvGrad, true, false, 1.0, 1.0);
+    Nd4j.gemm(dqkv, wqkv, dx, false, true, 1.0, 0.0);
+    return dx;
+  }
+
+  private void allocate(DataType type, int batch, int seq, long c, long d, long g) {
+    long n = (long) batch * seq;
+    if (mask == null || seq != t || mask.dataType() != type) {
+      double[] m = new double[seq * seq];
+      for (int i = 0; i < seq; i++) {
+        for (int j = i + 1; j < seq; j++) {
+          m[i * seq + j] = MASKED;
+        }
+      }
+      mask = Nd4j.createFromArray(m).castTo(type).reshape(1, (long) seq * seq);
+    }
+    b = batch;
+    t = seq;
+    qkv = Buffers.ensure(qkv, type, n, 3 * c);
+    split = Buffers.ensure(split, type, 3, g, seq, d);
+    q = Buffers.ensure(q, type, g, seq, d);
+    k = Buffers.ensure(k, type, g, seq, d);
+    att = Buffers.ensure(att, type, g, seq, seq);
+    y = Buffers.ensure(y, type, g, seq, d);
+    merged = Buffers.ensure(merged, type, n, c);
+    out = Buffers.ensure(out, type, n, c);
+    dMerged = Buffers.ensure(dMerged, type, n, c);
+    dy = Buffers.ensure(dy, type, g, seq, d);
+    dAtt = Buffers.ensure(dAtt, type, g, seq, seq);
+    dRot = Buffers.ensure(dRot, type, g, seq, d);
+    dSplit = Buffers.ensure(dSplit, type, 3, g, seq, d);
+    dqkv = Buffers.ensure(dqkv, type, n, 3 * c);
+    dx = Buffers.ensure(dx, type, n, c);
+  }
+
+  /** Slice i of a [3, G, T, D] buffer: a contiguous [G, T, D] view. */
+  private static INDArray part(INDArray split, int i) {
+    return split.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+  }
+}

@@ -1,0 +1,211 @@
+package org.moespark.model;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.moespark.config.PipelineConfig;
+import org.moespark.train.AdamW;
+import org.moespark.train.CosineSchedule;
+import org.moespark.train.GradClip;
+import org.moespark.train.TrainConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code moe-spark bench model}: trains the configured model for a few steps on random tokens and
+ * prints tokens/s (forward + backward + clip + AdamW), achieved GFLOP/s and MFU against a GEMM peak
+ * measured in the same run; then the dense twin of equal active FFN width ({@link ModelConfig#asDense}),
+ * a fine-grained variant (E = 64 experts, same K and F, so the same active compute and 8× the expert
+ * parameters at E = 8), and the PyTorch peer (pipeline/src/test/python/bench_peer.py) when
+ * {@code /usr/bin/python3} has torch. Model FLOPs per token count what the code executes:
+ * {@code 3 × forward}, forward = attention projections 8C² + scores and P·V 4TC (full T×T) per layer,
+ * K·6CF (+ 6C·F_shared, 2CE router) per MoE layer or 6C·F per dense FFN, LM head 2CV.
+ */
+public final class ModelBench {
+  static final int FINE_GRAINED_EXPERTS = 64;
+  private static final String PEER = "pipeline/src/test/python/bench_peer.py";
+  private static final String PYTHON = "/usr/bin/python3";
+
+  private ModelBench() {}
+
+  /** One variant's measurement. */
+  record Result(String name, double tokensPerSec, double flopsPerToken, double fwdMs, double bwdMs, double optMs) {
+    double gflops() {
+      return tokensPerSec * flopsPerToken / 1e9;
+    }
+  }
+
+  public static void run(PipelineConfig pc, int steps, PrintStream out) {
+    ModelConfig moe = pc.model();
+    TrainConfig tc = pc.train();
+    int threads = threads();
+    out.printf("moe-spark bench model: B=%d T=%d C=%d L=%d H=%d V=%d E=%d K=%d F=%d, %d steps, %d threads%n",
+        tc.batchSize(), moe.seqLen(), moe.dModel(), moe.layers(), moe.heads(), moe.vocabSize(),
+        moe.experts(), moe.topK(), moe.ffnHidden(), steps, threads);
+    double peak = gemmPeak();
+    out.printf("GEMM peak (Nd4j.gemm 2048x2048x2048 float32): %.1f GFLOP/s%n", peak);
+    List<Result> results = new ArrayList<>();
+    ModelConfig fine = withExperts(moe, FINE_GRAINED_EXPERTS);
+    for (ModelConfig c : List.of(moe, moe.asDense(), fine)) {
+      Result r = measure(c, tc, steps);
+      results.add(r);
+      out.printf("%-28s %9.1f tokens/s  %6.1f MFLOP/token  %6.1f GFLOP/s  MFU %5.1f%%  "
+              + "(per step: fwd %.0f ms, bwd %.0f ms, clip+AdamW %.0f ms)%n",
+          r.name(), r.tokensPerSec(), r.flopsPerToken() / 1e6, r.gflops(), 100 * r.gflops() / peak,
+          r.fwdMs(), r.bwdMs(), r.optMs());
+    }
+    out.printf("MoE/dense tokens/s: %.2f (goal >= 0.85)%n", results.get(0).tokensPerSec() / results.get(1).tokensPerSec());
+    out.printf("E%d/E%d tokens/s: %.2f (goal >= 0.8)%n", FINE_GRAINED_EXPERTS, moe.experts(),
+        results.get(2).tokensPerSec() / results.get(0).tokensPerSec());
+    out.printf("MFU of %s: %.1f%% of the measured GEMM peak (goal >= 60%%)%n", results.get(0).name(),
+        100 * results.get(0).gflops() / peak);
+    Double peer = peerTokensPerSec(moe, tc, threads, out);
+    if (peer != null) {
+      out.printf("PyTorch peer (eager, float32, %d threads): %.1f tokens/s; ours/PyTorch: %.2f (goal >= 2.0)%n",
+          threads, peer, results.get(0).tokensPerSec() / peer);
+    }
+  }
+
+  /** Trains {@code steps} steps after one warmup step; times forward, backward and optimizer. */
+  static Result measure(ModelConfig cfg, TrainConfig tc, int steps) {
+    MoeTransformer model = MoeTransformer.create(cfg, DataType.FLOAT, tc.seed());
+    AdamW opt = new AdamW(model.params(), tc);
+    CosineSchedule schedule = CosineSchedule.of(tc);
+    int[][] tokens = randomTokens(tc.batchSize(), cfg.seqLen() + 1, cfg.vocabSize(), tc.seed());
+    long fwd = 0;
+    long bwd = 0;
+    long upd = 0;
+    for (int s = 0; s <= steps; s++) {
+      long t0 = System.nanoTime();
+      model.zeroGrads();
+      model.forward(tokens, true);
+      long t1 = System.nanoTime();
+      model.backward();
+      long t2 = System.nanoTime();
+      GradClip.clip(model.params().grads(), tc.clipNorm());
+      opt.step(schedule.at(s));
+      long t3 = System.nanoTime();
+      if (s > 0) {
+        fwd += t1 - t0;
+        bwd += t2 - t1;
+        upd += t3 - t2;
+      }
+    }
+    double secs = (fwd + bwd + upd) / 1e9;
+    String name = cfg.dense()
+        ? String.format("dense F=%d", cfg.denseFfnHidden())
+        : String.format("moe E=%d K=%d F=%d", cfg.experts(), cfg.topK(), cfg.ffnHidden());
+    return new Result(name, (double) steps * tc.batchSize() * cfg.seqLen() / secs, flopsPerToken(cfg),
+        fwd / 1e6 / steps, bwd / 1e6 / steps, upd / 1e6 / steps);
+  }
+
+  /** Executed model FLOPs per token, forward + backward (see the class comment). */
+  static double flopsPerToken(ModelConfig c) {
+    double cc = c.dModel();
+    double fwd = 2 * cc * c.vocabSize();
+    for (int i = 0; i < c.layers(); i++) {
+      fwd += 8 * cc * cc + 4.0 * c.seqLen() * cc;
+      if (c.isMoeLayer(i)) {
+        fwd += c.topK() * 6 * cc * c.ffnHidden() + 2 * cc * c.experts()
+            + 6 * cc * c.sharedExperts() * c.sharedHidden();
+      } else {
+        fwd += 6 * cc * c.denseFfnHidden();
+      }
+    }
+    return 3 * fwd;
+  }
+
+  /** Best of five {@code Nd4j.gemm} calls on 2048³ float32 after a warmup call. */
+  static double gemmPeak() {
+    int n = 2048;
+    INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
+    INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
+    INDArray c = Nd4j.create(DataType.FLOAT, n, n);
+    double best = Double.MAX_VALUE;
+    for (int i = 0; i < 6; i++) {
+      long t0 = System.nanoTime();
+      Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+      if (i > 0) {
+        best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+      }
+    }
+    return 2.0 * n * n * n / best / 1e9;
+  }
+
+  static int[][] randomTokens(int batch, int len, int vocab, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    int[][] t = new int[batch][len];
+    for (int[] row : t) {
+      for (int i = 0; i < len; i++) {
+        row[i] = r.nextInt(vocab);
+      }
+    }
+    return t;
+  }
+
+  private static ModelConfig withExperts(ModelConfig c, int experts) {
+    return new ModelConfig(c.vocabSize(), c.dModel(), c.layers(), c.heads(), c.seqLen(), c.ffnHidden(),
+        experts, c.topK(), c.router(), c.normalizeGates(), c.jitter(), c.capacityFactor(),
+        c.sharedExperts(), c.sharedHidden(), c.moeEvery(), c.auxCoef(), c.seqAuxCoef(), c.zCoef(),
+        c.biasRate(), c.dense(), c.tieEmbeddings(), c.ropeTheta(), c.normEps(), c.initStd());
+  }
+
+  private static int threads() {
+    String omp = System.getenv("OMP_NUM_THREADS");
+    return omp != null && omp.matches("[0-9]+") ? Integer.parseInt(omp) : Runtime.getRuntime().availableProcessors();
+  }
+
+  /** Runs the PyTorch peer on the same config; null (with a line saying why) when it cannot run. */
+  private static Double peerTokensPerSec(ModelConfig c, TrainConfig tc, int threads, PrintStream out) {
+    Path script = Path.of(PEER);
+    if (!Files.isRegularFile(script)) {
+      out.println("PyTorch peer: skipped (" + PEER + " not found; run from the repository root)");
+      return null;
+    }
+    try {
+      if (exec(List.of(PYTHON, "-c", "import torch")).exit != 0) {
+        out.println("PyTorch peer: skipped (" + PYTHON + " cannot import torch; apt-get install python3-torch libopenblas0-pthread)");
+        return null;
+      }
+      List<String> cmd = new ArrayList<>(List.of(PYTHON, script.toString(),
+          "--vocab", "" + c.vocabSize(), "--d", "" + c.dModel(), "--layers", "" + c.layers(),
+          "--heads", "" + c.heads(), "--seq", "" + c.seqLen(), "--ffn", "" + c.ffnHidden(),
+          "--experts", "" + c.experts(), "--topk", "" + c.topK(), "--batch", "" + tc.batchSize(),
+          "--threads", "" + threads, "--steps", "3", "--warmup", "1"));
+      Exec e = exec(cmd);
+      for (String line : e.lines) {
+        if (line.startsWith("tokens_per_s=")) {
+          return Double.parseDouble(line.substring("tokens_per_s=".length()));
+        }
+      }
+      out.println("PyTorch peer: failed (exit " + e.exit + "): " + String.join(" | ", e.lines));
+    } catch (IOException ex) {
+      out.println("PyTorch peer: skipped (" + ex.getMessage() + ")");
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+    }
+    return null;
+  }
+
+  private record Exec(int exit, List<String> lines) {}
+
+  private static Exec exec(List<String> cmd) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    Process p = pb.start();
+    List<String> lines = new ArrayList<>();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        lines.add(line);
+      }
+    }
+    return new Exec(p.waitFor(), lines);
+  }
+}

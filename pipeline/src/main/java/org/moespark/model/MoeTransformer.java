@@ -1,0 +1,217 @@
+package org.moespark.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.common.base.Preconditions;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The decoder-only MoE language model (DESIGN §3), written llm.c-style: every module keeps what its
+ * backward needs; {@link #backward} accumulates into the flat gradient buffer.
+ *
+ * <p>Dimension letters: B sequences, T positions, N = B·T tokens, C width, V vocabulary, H heads,
+ * F FFN/expert hidden width, E experts, K experts per token. Activations are [N, C] row-major.
+ *
+ * <p>Parameters live in ONE {@link ParamBuffer} (dense and expert tensors alike, dtype FLOAT for
+ * training, DOUBLE for gradient checks). Slot names: {@code wte} [V, C]; per layer i
+ * {@code h<i>.norm1}, {@code h<i>.attn.wqkv} [C, 3C], {@code h<i>.attn.wo} [C, C}, {@code h<i>.norm2},
+ * then either {@code h<i>.ffn.w13} [C, 2F], {@code h<i>.ffn.w2} [F, C] (dense) or the MoE slots
+ * under {@link #moePrefix}; {@code norm_f}; {@code lm_head} [V, C] when untied. Expert tensors are
+ * identified by that prefix; the expert-parallel split (DESIGN §4) can carve them out by name.
+ *
+ * <p>Loss: {@code ce + auxCoef·aux + seqAuxCoef·seqAux + zCoef·z} with each router loss averaged
+ * over the MoE layers, so the coefficients mean the same at any depth (HF Mixtral averages
+ * likewise). {@link MoeFfn#backward} adds its own loss gradients scaled by the config's
+ * coefficients, so each MoE layer is built with those coefficients divided by the MoE layer count.
+ */
+public final class MoeTransformer {
+  /** Name suffix of the DeepSeek selection-only bias: no optimizer update, decay or clipping. */
+  public static final String EXPERT_BIAS = MoeParams.EXPERT_BIAS;
+
+  private final ModelConfig cfg;
+  private final ParamBuffer params;
+  private final Embedding embedding;
+  private final List<DecoderBlock> blocks = new ArrayList<>();
+  private final List<MoeFfn> moeLayers = new ArrayList<>();
+  private final int[] moeLayerIndex;
+  private final RmsNorm normF;
+  private final LmHead head;
+  private final CrossEntropy crossEntropy = new CrossEntropy();
+
+  /** A freshly initialised model (see {@link ParamInit}). */
+  public static MoeTransformer create(ModelConfig cfg, DataType type, long seed) {
+    ParamBuffer pb = layout(cfg).allocate(type);
+    ParamInit.init(pb, cfg, seed);
+    return new MoeTransformer(cfg, pb, seed);
+  }
+
+  /** The parameter layout of {@code cfg}; allocate it and load or initialise the values. */
+  public static ParamBuffer.Builder layout(ModelConfig cfg) {
+    int c = cfg.dModel();
+    ParamBuffer.Builder b = ParamBuffer.builder().addNoDecay("wte", cfg.vocabSize(), c);
+    for (int i = 0; i < cfg.layers(); i++) {
+      String p = "h" + i + ".";
+      b.addNoDecay(p + "norm1", c).add(p + "attn.wqkv", c, 3L * c).add(p + "attn.wo", c, c)
+          .addNoDecay(p + "norm2", c);
+      if (cfg.isMoeLayer(i)) {
+        MoeParams.addTo(b, moePrefix(i), cfg);
+      } else {
+        int f = cfg.denseFfnHidden();
+        b.add(p + "ffn.w13", c, 2L * f).add(p + "ffn.w2", f, c);
+      }
+    }
+    b.addNoDecay("norm_f", c);
+    if (!cfg.tieEmbeddings()) {
+      b.add("lm_head", cfg.vocabSize(), c);
+    }
+    return b;
+  }
+
+  /** Slot-name prefix of layer i's MoE tensors (router, experts, shared experts, expert bias). */
+  public static String moePrefix(int layer) {
+    return "h" + layer + ".moe.";
+  }
+
+  /** A model over existing parameters (loaded from a checkpoint or a parity fixture). */
+  public MoeTransformer(ModelConfig cfg, ParamBuffer params, long seed) {
+    this.cfg = cfg;
+    this.params = params;
+    embedding = new Embedding(params.view("wte"), params.grad("wte"));
+    int moeCount = 0;
+    for (int i = 0; i < cfg.layers(); i++) {
+      moeCount += cfg.isMoeLayer(i) ? 1 : 0;
+    }
+    ModelConfig perLayer = moeCount > 1 ? withRouterLossScale(cfg, 1.0 / moeCount) : cfg;
+    moeLayerIndex = new int[moeCount];
+    for (int i = 0; i < cfg.layers(); i++) {
+      String p = "h" + i + ".";
+      Ffn ffn;
+      if (cfg.isMoeLayer(i)) {
+        MoeFfn moe = new MoeFfn(perLayer, MoeParams.of(params, moePrefix(i)), seed + 1000L * (i + 1));
+        moeLayerIndex[moeLayers.size()] = i;
+        moeLayers.add(moe);
+        ffn = moe;
+      } else {
+        ffn = new SwiGlu(params.view(p + "ffn.w13"), params.grad(p + "ffn.w13"),
+            params.view(p + "ffn.w2"), params.grad(p + "ffn.w2"));
+      }
+      blocks.add(new DecoderBlock(
+          new RmsNorm(params.view(p + "norm1"), params.grad(p + "norm1"), cfg.normEps()),
+          new CausalSelfAttention(params.view(p + "attn.wqkv"), params.grad(p + "attn.wqkv"),
+              params.view(p + "attn.wo"), params.grad(p + "attn.wo"), cfg.heads(), cfg.ropeTheta()),
+          new RmsNorm(params.view(p + "norm2"), params.grad(p + "norm2"), cfg.normEps()),
+          ffn));
+    }
+    normF = new RmsNorm(params.view("norm_f"), params.grad("norm_f"), cfg.normEps());
+    String headName = cfg.tieEmbeddings() ? "wte" : "lm_head";
+    head = new LmHead(params.view(headName), params.grad(headName));
+  }
+
+  public ModelConfig config() {
+    return cfg;
+  }
+
+  /** Parameters and gradients (same layout); the optimizer, clipping and all-reduce use the flat arrays. */
+  public ParamBuffer params() {
+    return params;
+  }
+
+  /**
+   * Forward pass and loss over {@code tokens} [B][T+1] (inputs are positions 0..T−1, targets 1..T).
+   * {@code training} enables router jitter. Keeps everything {@link #backward} needs.
+   */
+  public LossParts forward(int[][] tokens, boolean training) {
+    int b = tokens.length;
+    int t = tokens[0].length - 1;
+    int[] inputs = new int[b * t];
+    int[] targets = new int[b * t];
+    for (int s = 0; s < b; s++) {
+      Preconditions.checkArgument(tokens[s].length == t + 1, "sequence %s has %s tokens, expected %s",
+          s, tokens[s].length, t + 1);
+      System.arraycopy(tokens[s], 0, inputs, s * t, t);
+      System.arraycopy(tokens[s], 1, targets, s * t, t);
+    }
+    double ce = crossEntropy.forward(hidden(inputs, b, t, training), targets);
+    double aux = 0;
+    double seqAux = 0;
+    double z = 0;
+    for (MoeFfn moe : moeLayers) {
+      MoeStats st = moe.stats();
+      aux += st.auxLoss() / moeLayers.size();
+      seqAux += st.seqAuxLoss() / moeLayers.size();
+      z += st.zLoss() / moeLayers.size();
+    }
+    double total = ce + cfg.auxCoef() * aux + cfg.seqAuxCoef() * seqAux + cfg.zCoef() * z;
+    return new LossParts(ce, aux, seqAux, z, total);
+  }
+
+  /** Forward pass over the whole token array [B, T+1] (any integer type). */
+  public LossParts forward(INDArray tokens, boolean training) {
+    return forward(tokens.toIntMatrix(), training);
+  }
+
+  /** Backward of the last {@link #forward}: ACCUMULATES into {@code params().grads()}. */
+  public void backward() {
+    INDArray d = normF.backward(head.backward(crossEntropy.backward()));
+    for (int i = blocks.size() - 1; i >= 0; i--) {
+      d = blocks.get(i).backward(d);
+    }
+    embedding.backward(d);
+  }
+
+  /** Logits [B·T, V] (a fresh array) for inputs [B][T], evaluation mode; for inference and parity. */
+  public INDArray logits(int[][] inputs) {
+    int b = inputs.length;
+    int t = inputs[0].length;
+    int[] flat = new int[b * t];
+    for (int s = 0; s < b; s++) {
+      System.arraycopy(inputs[s], 0, flat, s * t, t);
+    }
+    return hidden(flat, b, t, false).dup();
+  }
+
+  public void zeroGrads() {
+    params.grads().assign(0);
+  }
+
+  /** Indices of the MoE layers, in order; {@link #moeStats} and {@link #routing} follow it. */
+  public int[] moeLayers() {
+    return moeLayerIndex.clone();
+  }
+
+  /** Router statistics of each MoE layer from the last forward. */
+  public List<MoeStats> moeStats() {
+    List<MoeStats> out = new ArrayList<>();
+    for (MoeFfn moe : moeLayers) {
+      out.add(moe.stats());
+    }
+    return out;
+  }
+
+  /** Token-major routing decisions of each MoE layer from the last forward. */
+  public List<Routing> routing() {
+    List<Routing> out = new ArrayList<>();
+    for (MoeFfn moe : moeLayers) {
+      out.add(moe.routing());
+    }
+    return out;
+  }
+
+  /** Logits [N, V] in the LM head's buffer. */
+  private INDArray hidden(int[] inputs, int b, int t, boolean training) {
+    INDArray x = embedding.forward(inputs);
+    for (DecoderBlock block : blocks) {
+      x = block.forward(x, b, t, training);
+    }
+    return head.forward(normF.forward(x));
+  }
+
+  private static ModelConfig withRouterLossScale(ModelConfig c, double s) {
+    return new ModelConfig(c.vocabSize(), c.dModel(), c.layers(), c.heads(), c.seqLen(), c.ffnHidden(),
+        c.experts(), c.topK(), c.router(), c.normalizeGates(), c.jitter(), c.capacityFactor(),
+        c.sharedExperts(), c.sharedHidden(), c.moeEvery(), c.auxCoef() * s, c.seqAuxCoef() * s,
+        c.zCoef() * s, c.biasRate(), c.dense(), c.tieEmbeddings(), c.ropeTheta(), c.normEps(),
+        c.initStd());
+  }
+}

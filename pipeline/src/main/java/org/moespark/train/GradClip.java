@@ -1,0 +1,20 @@
+package org.moespark.train;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Gradient clipping by global L2 norm (Pascanu et al. 2013) over the whole flat gradient buffer. */
+public final class GradClip {
+  private GradClip() {}
+
+  /**
+   * Scales {@code grads} in place by {@code maxNorm/‖g‖} when {@code ‖g‖ > maxNorm}
+   * ({@code maxNorm = 0}: no clipping) and returns the norm before clipping.
+   */
+  public static double clip(INDArray grads, double maxNorm) {
+    double norm = grads.norm2Number().doubleValue();
+    if (maxNorm > 0 && norm > maxNorm) {
+      grads.muli(maxNorm / norm);
+    }
+    return norm;
+  }
+}

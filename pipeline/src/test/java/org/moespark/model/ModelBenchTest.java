@@ -1,0 +1,37 @@
+package org.moespark.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.moespark.config.PipelineConfig;
+
+class ModelBenchTest {
+  @Test
+  void flopsPerTokenOfTheBenchShapeIsThreeForwardPasses() {
+    PipelineConfig pc = PipelineConfig.load(null, List.of("tokenizer.vocab-size=8192", "tokenizer.seq-len=256",
+        "model.layers=4", "model.d-model=256", "model.ffn-hidden=512"));
+    double c = 256;
+    double perLayer = 8 * c * c + 4 * 256 * c + 2 * 6 * c * 512;
+    double expected = 3 * (2 * c * 8192 + 4 * (perLayer + 2 * c * 8));
+    assertThat(ModelBench.flopsPerToken(pc.model())).isCloseTo(expected, within(1.0));
+    // the dense twin has the same active FFN width, minus the router
+    assertThat(ModelBench.flopsPerToken(pc.model().asDense())).isCloseTo(expected - 3 * 4 * 2 * c * 8, within(1.0));
+  }
+
+  @Test
+  void runPrintsEveryVariantAndTheRatios() {
+    PipelineConfig pc = PipelineConfig.load(null, List.of("tokenizer.vocab-size=260", "tokenizer.seq-len=8",
+        "model.d-model=16", "model.heads=2", "model.ffn-hidden=16", "model.experts=4", "train.batch-size=2"));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ModelBench.run(pc, 1, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    assertThat(out).contains("GEMM peak", "moe E=4 K=2 F=16", "dense F=32", "moe E=64 K=2 F=16",
+        "MoE/dense tokens/s", "E64/E4 tokens/s", "MFU of", "PyTorch peer");
+    assertThat(out).doesNotContain("NaN", "Infinity");
+  }
+}

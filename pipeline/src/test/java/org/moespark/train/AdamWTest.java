@@ -1,0 +1,81 @@
+package org.moespark.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+import org.moespark.model.ParamBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+
+class AdamWTest {
+  private static final double LR = 0.01;
+  private static final double WD = 0.1;
+  private static final double B1 = 0.9;
+  private static final double B2 = 0.95;
+  private static final double EPS = 1e-8;
+
+  @Test
+  void twoStepsEqualTheHandFormulaWithDecayOnlyOnDecaySlotsAndFrozenBias() {
+    ParamBuffer pb = ParamBuffer.builder().add("w", 2, 2).addNoDecay("g", 2)
+        .addNoDecay("h0.moe.expert_bias", 3).allocate(DataType.DOUBLE);
+    double[] p0 = {0.5, -1.0, 2.0, 0.25, 1.5, -0.5, 0.3, -0.2, 0.1};
+    double[][] grads = {{0.1, -0.2, 0.3, 0.0, -1.0, 2.0, 5.0, 5.0, 5.0},
+        {-0.3, 0.4, 0.1, 0.2, 0.5, -0.5, 5.0, 5.0, 5.0}};
+    for (int i = 0; i < p0.length; i++) {
+      pb.params().putScalar(i, p0[i]);
+    }
+    AdamW opt = new AdamW(pb, WD, B1, B2, EPS);
+    double[] p = p0.clone();
+    double[] m = new double[p.length];
+    double[] v = new double[p.length];
+    for (int step = 1; step <= 2; step++) {
+      for (int i = 0; i < p.length; i++) {
+        pb.grads().putScalar(i, grads[step - 1][i]);
+      }
+      opt.step(LR);
+      for (int i = 0; i < 6; i++) {
+        double g = grads[step - 1][i];
+        if (i < 4) {
+          p[i] -= LR * WD * p[i];
+        }
+        m[i] = B1 * m[i] + (1 - B1) * g;
+        v[i] = B2 * v[i] + (1 - B2) * g * g;
+        double mhat = m[i] / (1 - Math.pow(B1, step));
+        double vhat = v[i] / (1 - Math.pow(B2, step));
+        p[i] -= LR * mhat / (Math.sqrt(vhat) + EPS);
+      }
+      for (int i = 0; i < p.length; i++) {
+        assertThat(pb.params().getDouble(i)).as("step %d, p[%d]", step, i).isCloseTo(p[i], within(1e-12));
+      }
+    }
+    assertThat(opt.steps()).isEqualTo(2);
+    // the expert bias (slots 6..8) kept its value despite a large gradient
+    assertThat(pb.params().getDouble(6)).isEqualTo(0.3);
+  }
+
+  @Test
+  void clipScalesToTheMaxNormAndReportsTheOriginalNorm() {
+    ParamBuffer pb = ParamBuffer.builder().add("w", 2).allocate(DataType.FLOAT);
+    pb.grads().putScalar(0, 3f);
+    pb.grads().putScalar(1, 4f);
+    assertThat(GradClip.clip(pb.grads(), 10.0)).isCloseTo(5.0, within(1e-6));
+    assertThat(pb.grads().getDouble(0)).isEqualTo(3.0);
+    assertThat(GradClip.clip(pb.grads(), 1.0)).isCloseTo(5.0, within(1e-6));
+    assertThat(pb.grads().getDouble(0)).isCloseTo(0.6, within(1e-6));
+    assertThat(pb.grads().norm2Number().doubleValue()).isCloseTo(1.0, within(1e-6));
+    assertThat(GradClip.clip(pb.grads(), 0.0)).isCloseTo(1.0, within(1e-6));
+  }
+
+  @Test
+  void scheduleWarmsUpLinearlyThenFollowsTheCosineToTheFloor() {
+    CosineSchedule s = new CosineSchedule(1.0, 0.1, 10, 110);
+    assertThat(s.at(0)).isCloseTo(0.1, within(1e-12));
+    assertThat(s.at(9)).isCloseTo(1.0, within(1e-12));
+    assertThat(s.at(10)).isCloseTo(1.0, within(1e-12));
+    assertThat(s.at(60)).isCloseTo(0.55, within(1e-12));
+    assertThat(s.at(110)).isCloseTo(0.1, within(1e-12));
+    assertThat(s.at(500)).isCloseTo(0.1, within(1e-12));
+    assertThat(s.at(35)).isGreaterThan(s.at(36));
+    assertThat(new CosineSchedule(1.0, 0.0, 0, 10).at(0)).isCloseTo(1.0, within(1e-12));
+  }
+}

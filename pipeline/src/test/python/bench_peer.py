@@ -1,0 +1,45 @@
+"""PyTorch peer of `moe-spark bench model`: the same Mixtral-style model (moe_ref.py, eager,
+float32, per-expert gather / index_add like HF Mixtral), trained on random tokens with AdamW.
+Prints one line `tokens_per_s=<x>` (forward + backward + optimizer, after warmup steps)."""
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import torch  # noqa: E402
+
+import moe_ref  # noqa: E402
+
+
+def main():
+    a = argparse.ArgumentParser()
+    for name, default in [("vocab", 8192), ("d", 256), ("layers", 4), ("heads", 4), ("seq", 256),
+                          ("ffn", 512), ("experts", 8), ("topk", 2), ("batch", 16), ("steps", 3),
+                          ("warmup", 1), ("threads", 2)]:
+        a.add_argument("--" + name, type=int, default=default)
+    a.add_argument("--dense", action="store_true")
+    args = a.parse_args()
+    torch.set_num_threads(args.threads)
+    cfg = moe_ref.Config(vocab_size=args.vocab, d_model=args.d, layers=args.layers, heads=args.heads,
+                         seq_len=args.seq, ffn_hidden=args.ffn, experts=args.experts, top_k=args.topk,
+                         dense=args.dense)
+    params = moe_ref.init_params(cfg, 1, torch.float32)
+    trainable = [p for p in params.values() if p.requires_grad]
+    opt = torch.optim.AdamW(trainable, lr=1e-3, weight_decay=0.1)
+    g = torch.Generator().manual_seed(2)
+    tokens = torch.randint(0, args.vocab, (args.batch, args.seq + 1), generator=g)
+    start = None
+    for step in range(args.warmup + args.steps):
+        if step == args.warmup:
+            start = time.perf_counter()
+        opt.zero_grad(set_to_none=False)
+        out = moe_ref.forward(cfg, params, tokens)
+        out["total"].backward()
+        opt.step()
+    elapsed = time.perf_counter() - start
+    print("tokens_per_s=%.1f" % (args.steps * args.batch * args.seq / elapsed))
+
+
+if __name__ == "__main__":
+    main()
