@@ -14,6 +14,7 @@ import org.moespark.config.PipelineConfig;
 import org.moespark.report.Report;
 import org.moespark.report.ReportOptions;
 import org.moespark.spark.Sessions;
+import org.moespark.tokenizer.TokenDecoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,7 +55,7 @@ final class ReportCommand implements Callable<Integer> {
     try (SparkSession spark = Sessions.create("moe-spark report", common.master)) {
       Report.Result r = Report.build(spark, common.out, dir, options,
           (s, out, run) -> new Analyzer(cfg.analysis(), cfg.model().experts(), cfg.model().topK(),
-              null).run(s, out, run));
+              TokenDecoder.of(out, run, s.sparkContext().hadoopConfiguration())).run(s, out, run));
       System.out.printf("report: analysed %d run(s) %s; %d run(s) and %d chart(s) in %s%n",
           r.analysed().size(), r.analysed(), r.runs().size(), r.charts().size(), r.index());
       r.failed().forEach((run, error) ->

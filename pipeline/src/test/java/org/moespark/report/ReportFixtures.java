@@ -46,7 +46,9 @@ final class ReportFixtures {
         }
       }
     }
-    Tables.write(rows(spark, "routing", rows), out, "routing", runId, "split");
+    Tables.write(rows(spark, "routing", new String[] {"step", "doc_id", "lang", "domain",
+        "position", "token_id", "layer", "rank", "expert", "gate", "dropped", "split"}, rows),
+        out, "routing", runId, "split");
   }
 
   static void documents(SparkSession spark, String out, String runId) {
@@ -55,7 +57,8 @@ final class ReportFixtures {
       rows.add(new Object[] {"d" + i, LANGS.get(i % 2), DOMAINS.get(i % 3), "text " + i, "fixture",
           Map.of(), "fixture.jsonl"});
     }
-    Tables.write(rows(spark, "documents", rows), out, "documents", runId);
+    Tables.write(rows(spark, "documents", new String[] {"doc_id", "lang", "domain", "text",
+        "source", "extra", "source_file"}, rows), out, "documents", runId);
   }
 
   /** metrics/ and expert_load/ of a training run of {@code variant} (moe or dense). */
@@ -77,9 +80,12 @@ final class ReportFixtures {
         }
       }
     }
-    Tables.write(rows(spark, "metrics", metrics), out, "metrics", runId);
+    Tables.write(rows(spark, "metrics", new String[] {"variant", "step", "split", "tokens_seen",
+        "loss", "ce", "aux", "seq_aux", "z", "lr", "grad_norm", "tokens_per_s", "dropped_frac",
+        "max_mean_load", "skipped_steps"}, metrics), out, "metrics", runId, "variant");
     if (!load.isEmpty()) {
-      Tables.write(rows(spark, "expert_load", load), out, "expert_load", runId);
+      Tables.write(rows(spark, "expert_load", new String[] {"variant", "step", "layer", "expert",
+          "tokens", "dropped", "mean_gate", "bias"}, load), out, "expert_load", runId, "variant");
     }
   }
 
@@ -161,34 +167,38 @@ final class ReportFixtures {
     write(spark, out, runId, "vocab_specialization", vocab);
   }
 
+  /** An analysis table: values in the schema's column order (run_id, last, left out). */
   private static void write(SparkSession spark, String out, String runId, String name,
       List<Object[]> rows) {
     String table = "analysis/" + name;
-    Tables.write(rows(spark, table, rows), out, table, runId);
+    String[] names = Arrays.stream(Tables.schema(table).fieldNames())
+        .filter(n -> !n.equals(Tables.RUN_ID)).toArray(String[]::new);
+    Tables.write(rows(spark, table, names, rows), out, table, runId);
   }
 
-  /** Rows in {@code table}'s column order without run_id, values converted to the schema's types. */
-  static Dataset<Row> rows(SparkSession spark, String table, List<Object[]> values) {
+  /**
+   * Rows of {@code table} from values for the columns {@code names} (every column but run_id),
+   * converted to the schema's types; Tables.write puts them in the schema's order.
+   */
+  static Dataset<Row> rows(SparkSession spark, String table, String[] names, List<Object[]> values) {
+    StructType full = Tables.schema(table);
     List<StructField> fields = new ArrayList<>();
-    for (StructField f : Tables.schema(table).fields()) {
-      if (!f.name().equals(Tables.RUN_ID)) {
-        fields.add(f);
-      }
+    for (String n : names) {
+      fields.add(full.apply(n));
     }
-    StructType schema = DataTypes.createStructType(fields);
+    if (fields.size() != full.fields().length - 1) {
+      throw new IllegalArgumentException(table + " has columns " + Arrays.toString(
+          full.fieldNames()) + " (run_id added by the writer); the fixture gives " + Arrays.toString(names));
+    }
     List<Row> rows = new ArrayList<>();
     for (Object[] v : values) {
-      if (v.length != fields.size()) {
-        throw new IllegalArgumentException(table + " has columns " + Arrays.toString(
-            schema.fieldNames()) + ", a fixture row has " + v.length + " values");
-      }
       Object[] typed = new Object[v.length];
       for (int i = 0; i < v.length; i++) {
         typed[i] = convert(v[i], fields.get(i).dataType());
       }
       rows.add(RowFactory.create(typed));
     }
-    return spark.createDataFrame(rows, schema);
+    return spark.createDataFrame(rows, DataTypes.createStructType(fields));
   }
 
   private static Object convert(Object v, DataType t) {
