@@ -74,4 +74,12 @@ class MoeSparkTest {
           "Default: out", "Default: demo");
     }
   }
+
+  @Test
+  void reportRejectsABadSinceBeforeSparkStarts() {
+    Run r = run("report", "--since", "yesterday");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--since = yesterday: must be a date (2026-11-23) or an instant");
+    assertThat(SparkSession.getDefaultSession().isEmpty()).as("a SparkSession was started").isTrue();
+  }
 }

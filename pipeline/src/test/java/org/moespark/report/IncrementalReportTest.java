@@ -1,0 +1,117 @@
+package org.moespark.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.moespark.analysis.AnalysisConfig;
+import org.moespark.analysis.Analyzer;
+import org.moespark.routing.RoutingTable;
+import org.moespark.routing.SyntheticRouting;
+import org.moespark.spark.LocalSpark;
+
+/** A rerun analyses only runs routed since their analysis, and the page shows every run. */
+class IncrementalReportTest {
+  @TempDir Path tmp;
+
+  private final List<String> analysed = new ArrayList<>();
+
+  /** Counts calls and writes the run's analysis tables, as the Analyzer does. */
+  private void analyse(SparkSession spark, String out, String runId) {
+    analysed.add(runId);
+    ReportFixtures.analysis(spark, out, runId);
+  }
+
+  @Test
+  void realAnalyzerRunsOnlyForTheNewRunAndThePageShowsBoth() throws Exception {
+    SparkSession spark = LocalSpark.get();
+    String out = tmp.resolve("out").toString();
+    Path dir = tmp.resolve("report");
+    SyntheticRouting shape = new SyntheticRouting(3, 2, 4, 2, 64, 40);
+    RunAnalyzer real = (s, o, run) -> {
+      analysed.add(run);
+      new Analyzer(new AnalysisConfig(49, 40, 0.95, 7, 3, 2), shape.experts(), shape.topK(),
+          id -> "t" + id).run(s, o, run);
+    };
+    RoutingTable.write(shape.generate(spark, 6000, "val", 100), out, "real-a");
+
+    Report.Result first = Report.build(spark, out, dir, ReportOptions.all(), real);
+    assertThat(first.analysed()).containsExactly("real-a");
+
+    RoutingTable.write(shape.generate(spark, 6000, "val", 100), out, "real-b");
+    Report.Result second = Report.build(spark, out, dir, ReportOptions.all(), real);
+    assertThat(second.analysed()).containsExactly("real-b");
+    assertThat(Report.build(spark, out, dir, ReportOptions.all(), real).analysed()).isEmpty();
+    assertThat(analysed).containsExactly("real-a", "real-b");
+    assertThat(second.runs()).containsExactly("real-a", "real-b");
+    String html = Files.readString(second.index());
+    assertThat(html).contains("id=\"run-real-a\"", "id=\"run-real-b\"",
+        "routing vs. domain in layer 1: p ", "<code>t");
+    // Per run: 4 specialization heatmaps, 2 divergence, repetition, position, saturation.
+    assertThat(second.charts().stream().filter(c -> c.path().startsWith("assets/real-b/")))
+        .hasSize(9);
+  }
+
+  @Test
+  void aRunRoutedAgainIsAnalysedAgainAndAFailedRunDoesNotStopTheReport() throws Exception {
+    SparkSession spark = LocalSpark.get();
+    String out = tmp.resolve("out").toString();
+    Path dir = tmp.resolve("report");
+    ReportFixtures.routing(spark, out, "run-a");
+    ReportFixtures.routing(spark, out, "broken");
+    RunAnalyzer failsOnBroken = (s, o, run) -> {
+      if (run.equals("broken")) {
+        throw new IllegalStateException("no checkpoint for broken");
+      }
+      analyse(s, o, run);
+    };
+    Report.Result r = Report.build(spark, out, dir, ReportOptions.all(), failsOnBroken);
+    assertThat(r.analysed()).containsExactly("run-a");
+    assertThat(r.failed()).containsOnlyKeys("broken");
+    assertThat(r.runs()).containsExactly("run-a");
+    assertThat(Files.readString(r.index())).contains("id=\"run-run-a\"");
+    // Nothing new for run-a; the broken run is tried again, as every report does until it works.
+    r = Report.build(spark, out, dir, ReportOptions.all(), failsOnBroken);
+    assertThat(r.analysed()).isEmpty();
+    assertThat(r.failed()).containsOnlyKeys("broken");
+
+    Thread.sleep(50);
+    ReportFixtures.routing(spark, out, "run-a");
+    assertThat(Report.build(spark, out, dir, ReportOptions.all(), failsOnBroken).analysed())
+        .containsExactly("run-a");
+    assertThat(analysed).containsExactly("run-a", "run-a");
+  }
+
+  @Test
+  void runsAndSinceSelect() throws Exception {
+    SparkSession spark = LocalSpark.get();
+    String out = tmp.resolve("out").toString();
+    Path dir = tmp.resolve("report");
+    ReportFixtures.training(spark, out, "old", "dense", 1);
+    ReportFixtures.training(spark, out, "other", "dense", 2);
+    Thread.sleep(50);
+    Instant between = Instant.now();
+    Thread.sleep(50);
+    ReportFixtures.training(spark, out, "new", "moe", 3);
+    ReportFixtures.routing(spark, out, "new");
+    ReportFixtures.routing(spark, out, "old-routed");
+
+    ReportOptions onlyOld = new ReportOptions(Set.of("old"), null, List.of("val"), 0.95);
+    Report.Result r = Report.build(spark, out, dir, onlyOld, this::analyse);
+    assertThat(r.runs()).containsExactly("old");
+    assertThat(r.analysed()).isEmpty();
+
+    ReportOptions since = new ReportOptions(Set.of(), between, List.of("val"), 0.95);
+    r = Report.build(spark, out, dir, since, this::analyse);
+    assertThat(r.analysed()).containsExactlyInAnyOrder("new", "old-routed");
+    assertThat(r.runs()).containsExactly("new", "old-routed");
+    assertThat(Files.readString(r.index())).doesNotContain("id=\"run-old\"", "id=\"run-other\"");
+  }
+}
