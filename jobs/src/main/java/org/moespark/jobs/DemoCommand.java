@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.moespark.config.PipelineConfig;
@@ -16,7 +16,9 @@ import org.moespark.corpus.InputFormat;
 import org.moespark.analysis.Analyzer;
 import org.moespark.routing.RouteStage;
 import org.moespark.spark.Sessions;
-import org.moespark.tokenizer.TokenDecoder;
+import org.moespark.report.Report;
+import org.moespark.report.ReportOptions;
+import org.moespark.report.RunAnalyzer;
 import org.moespark.tokenizer.TokenizeStage;
 import org.moespark.train.TrainStage;
 import org.moespark.train.Trainer;
@@ -45,39 +47,44 @@ final class DemoCommand implements Callable<Integer> {
     String corpus = input != null ? input : extract("demo/demo.jsonl.gz", scratch).toString();
     long start = System.nanoTime();
     try (SparkSession spark = Sessions.create("moe-spark demo", common.master)) {
-      System.out.println("demo 1/5 ingest: " + corpus);
+      System.out.println("demo 1/6 ingest: " + corpus);
       Ingest.Result ingest = Ingest.run(spark, cfg.ingest(), List.of(corpus), InputFormat.AUTO,
           common.out, common.runId);
       System.out.printf("  %d records -> %d documents, %d quarantined %s%n", ingest.read(),
           ingest.documents(), ingest.quarantined(), ingest.byReason());
 
-      System.out.println("demo 2/5 tokenize: byte-level BPE, vocab " + cfg.tokenizer().vocabSize());
+      System.out.println("demo 2/6 tokenize: byte-level BPE, vocab " + cfg.tokenizer().vocabSize());
       TokenizeStage.Result tok = TokenizeStage.run(spark, cfg.tokenizer(), common.out, common.runId);
       System.out.printf("  %s; sequences of %d tokens %s%n", tok.tokenizerJson(),
           cfg.tokenizer().seqLen() + 1, tok.sequences());
 
-      System.out.println("demo 3/5 train: MoE and its dense twin of equal active compute");
+      System.out.println("demo 3/6 train: MoE and its dense twin of equal active compute");
       for (Trainer.Result r : TrainStage.run(spark, cfg, common.out, common.runId, false, true)) {
         System.out.printf("  %-5s %d steps, %,d tokens: validation ce %.3f nats (unigram entropy of "
                 + "validation tokens %.3f), %.0f s%n", r.variant(), r.steps(), r.tokensSeen(),
             r.lastValidationCe(), r.unigramEntropy(), r.seconds());
       }
 
-      System.out.println("demo 4/5 route: the MoE's expert choices for every validation token");
+      System.out.println("demo 4/6 route: the MoE's expert choices for every validation token");
       RouteStage.Result route = RouteStage.run(spark, common.out, common.runId,
           TrainStage.checkpointDir(common.out, common.runId, TrainStage.MOE), null, "validation",
           null, cfg.train().batchSize());
       System.out.printf("  %,d routing rows, %.2f bytes/row on disk%n", route.rows(), route.bytesPerRow());
 
-      System.out.println("demo 5/5 analyze: specialization by language, domain, token and position");
-      Map<String, Double> seconds = new Analyzer(cfg.analysis(), cfg.model().experts(),
-          cfg.model().topK(), TokenDecoder.of(common.out, common.runId,
-          spark.sparkContext().hadoopConfiguration())).run(spark, common.out, common.runId);
-      System.out.printf("  %d analysis tables in %.0f s%n", seconds.size(),
-          seconds.values().stream().mapToDouble(Double::doubleValue).sum());
+      System.out.println("demo 5/6 analyze: specialization by language, domain, token and position");
+      long t = System.nanoTime();
+      RunAnalyzer.of(cfg).analyse(spark, common.out, common.runId);
+      System.out.printf("  %d analysis tables in %.0f s%n", Analyzer.tables().size(),
+          (System.nanoTime() - t) / 1e9);
+
+      System.out.println("demo 6/6 report: static HTML with charts");
+      Report.Result report = Report.build(spark, common.out, Path.of(common.out).resolve("report"),
+          new ReportOptions(Set.of(common.runId), null, List.of("validation"),
+              cfg.analysis().confidence()), RunAnalyzer.of(cfg));
+      System.out.printf("  %d charts: open %s%n", report.charts().size(), report.index().toUri());
     }
     System.out.printf("demo done in %.0f s; tables under %s (run_id=%s): documents/ quarantine/ "
-            + "tokenizer/ sequences/ tokenizer_stats/ checkpoints/ metrics/ expert_load/ routing/ analysis/%n",
+            + "tokenizer/ sequences/ tokenizer_stats/ checkpoints/ metrics/ expert_load/ routing/ analysis/ report/%n",
         (System.nanoTime() - start) / 1e9, common.out, common.runId);
     return 0;
   }

@@ -9,12 +9,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import org.moespark.analysis.Analyzer;
 import org.moespark.config.PipelineConfig;
 import org.moespark.report.Report;
+import org.moespark.report.RunAnalyzer;
 import org.moespark.report.ReportOptions;
 import org.moespark.spark.Sessions;
-import org.moespark.tokenizer.TokenDecoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,7 +41,7 @@ final class ReportCommand implements Callable<Integer> {
           + "an instant (2026-11-23T06:00:00Z). Default: any time.")
   String since;
 
-  @Option(names = "--splits", paramLabel = "SPLIT", split = ",", defaultValue = "val,test",
+  @Option(names = "--splits", paramLabel = "SPLIT", split = ",", defaultValue = "validation,test",
       description = "Routing splits to describe, in order of preference. Default: ${DEFAULT-VALUE}.")
   List<String> splits;
 
@@ -53,9 +52,7 @@ final class ReportCommand implements Callable<Integer> {
         cfg.analysis().confidence());
     Path dir = reportDir != null ? reportDir : localDir(common.out).resolve("report");
     try (SparkSession spark = Sessions.create("moe-spark report", common.master)) {
-      Report.Result r = Report.build(spark, common.out, dir, options,
-          (s, out, run) -> new Analyzer(cfg.analysis(), cfg.model().experts(), cfg.model().topK(),
-              TokenDecoder.of(out, run, s.sparkContext().hadoopConfiguration())).run(s, out, run));
+      Report.Result r = Report.build(spark, common.out, dir, options, RunAnalyzer.of(cfg));
       System.out.printf("report: analysed %d run(s) %s; %d run(s) and %d chart(s) in %s%n",
           r.analysed().size(), r.analysed(), r.runs().size(), r.charts().size(), r.index());
       r.failed().forEach((run, error) ->

@@ -23,7 +23,7 @@ public record ReportOptions(Set<String> runs, Instant since, List<String> splits
   }
 
   public static ReportOptions all() {
-    return new ReportOptions(Set.of(), null, List.of("val", "test"), 0.95);
+    return new ReportOptions(Set.of(), null, List.of("validation", "test"), 0.95);
   }
 
   /** Whether run {@code runId}, last modified at {@code modifiedMs}, is in the report. */

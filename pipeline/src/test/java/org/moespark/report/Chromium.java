@@ -200,9 +200,19 @@ final class Chromium implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     ws.abort();
+    // Renderer and zygote processes outlive the browser process and keep writing the profile.
+    java.util.List<ProcessHandle> children = process.descendants().toList();
     process.destroy();
+    children.forEach(ProcessHandle::destroy);
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       process.destroyForcibly();
+    }
+    for (ProcessHandle c : children) {
+      try {
+        c.onExit().get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        c.destroyForcibly();
+      }
     }
   }
 

@@ -40,12 +40,12 @@ class IncrementalReportTest {
       new Analyzer(new AnalysisConfig(49, 40, 0.95, 7, 3, 2), shape.experts(), shape.topK(),
           id -> "t" + id).run(s, o, run);
     };
-    RoutingTable.write(shape.generate(spark, 6000, "val", 100), out, "real-a");
+    RoutingTable.write(shape.generate(spark, 6000, "validation", 100), out, "real-a");
 
     Report.Result first = Report.build(spark, out, dir, ReportOptions.all(), real);
     assertThat(first.analysed()).containsExactly("real-a");
 
-    RoutingTable.write(shape.generate(spark, 6000, "val", 100), out, "real-b");
+    RoutingTable.write(shape.generate(spark, 6000, "validation", 100), out, "real-b");
     Report.Result second = Report.build(spark, out, dir, ReportOptions.all(), real);
     assertThat(second.analysed()).containsExactly("real-b");
     assertThat(Report.build(spark, out, dir, ReportOptions.all(), real).analysed()).isEmpty();
@@ -103,12 +103,12 @@ class IncrementalReportTest {
     ReportFixtures.routing(spark, out, "new");
     ReportFixtures.routing(spark, out, "old-routed");
 
-    ReportOptions onlyOld = new ReportOptions(Set.of("old"), null, List.of("val"), 0.95);
+    ReportOptions onlyOld = new ReportOptions(Set.of("old"), null, List.of("validation"), 0.95);
     Report.Result r = Report.build(spark, out, dir, onlyOld, this::analyse);
     assertThat(r.runs()).containsExactly("old");
     assertThat(r.analysed()).isEmpty();
 
-    ReportOptions since = new ReportOptions(Set.of(), between, List.of("val"), 0.95);
+    ReportOptions since = new ReportOptions(Set.of(), between, List.of("validation"), 0.95);
     r = Report.build(spark, out, dir, since, this::analyse);
     assertThat(r.analysed()).containsExactlyInAnyOrder("new", "old-routed");
     assertThat(r.runs()).containsExactly("new", "old-routed");

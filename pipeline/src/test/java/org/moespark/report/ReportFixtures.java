@@ -26,7 +26,7 @@ final class ReportFixtures {
   static final int EXPERTS = 4;
   static final int TOP_K = 2;
   static final double UNIFORM = (double) TOP_K / EXPERTS;
-  static final String SPLIT = "val";
+  static final String SPLIT = "validation";
   static final long STEP = 40;
   static final String XSS_DOMAIN = "<script>window.__xss=1</script>";
   static final String XSS_TOKEN = "<img src=x onerror=\"window.__xss=2\">";
@@ -67,9 +67,9 @@ final class ReportFixtures {
     List<Object[]> metrics = new ArrayList<>();
     List<Object[]> load = new ArrayList<>();
     for (long step = 0; step <= STEP; step += 4) {
-      for (String split : List.of("train", "val")) {
+      for (String split : List.of("train", "validation")) {
         double loss = 6.5 * Math.exp(-step / 25.0) + 2.0 + ("dense".equals(variant) ? 0.15 : 0)
-            + ("val".equals(split) ? 0.1 : 0) + rnd.nextDouble() * 0.05;
+            + ("validation".equals(split) ? 0.1 : 0) + rnd.nextDouble() * 0.05;
         metrics.add(new Object[] {variant, step, split, step * 4096, loss, loss - 0.01, 0.01, 0.0,
             0.001, 3e-4, 1.0, 5000.0, 0.0, 1.2, 0L});
       }
