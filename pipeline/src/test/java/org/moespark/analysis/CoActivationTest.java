@@ -7,7 +7,7 @@ import static org.moespark.analysis.RoutingFixture.one;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
-import org.moespark.spark.TestSpark;
+import org.moespark.spark.LocalSpark;
 
 class CoActivationTest {
   @Test
@@ -15,7 +15,7 @@ class CoActivationTest {
     RoutingFixture f = new RoutingFixture()
         .token("a", "en", "web", 0, 1, 0, 0, 1, 2)
         .token("a", "en", "web", 1, 1, 0, 0, 1, 3);
-    Dataset<Row> c = new CoActivation().compute(f.input(TestSpark.session(), 4, 3));
+    Dataset<Row> c = new CoActivation().compute(f.input(LocalSpark.get(), 4, 3));
     assertThat(d(one(c, "expert = 0 and other = 1"), "share")).isEqualTo(1.0);
     assertThat(d(one(c, "expert = 0 and other = 2"), "share")).isEqualTo(0.5);
     assertThat(d(one(c, "expert = 2 and other = 0"), "share")).isEqualTo(1.0);

@@ -8,7 +8,7 @@ import static org.moespark.analysis.RoutingFixture.one;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
-import org.moespark.spark.TestSpark;
+import org.moespark.spark.LocalSpark;
 
 class DivergenceTest {
   @Test
@@ -16,7 +16,7 @@ class DivergenceTest {
     RoutingFixture f = new RoutingFixture()
         .gated("a", "en", "A", 0, 1, 0, new int[] {0}, new float[] {0.5f}) // normalised to (1,0,0,0)
         .gated("b", "ru", "B", 0, 1, 0, new int[] {1}, new float[] {1f});
-    Dataset<Row> div = new Divergence().compute(f.input(TestSpark.session(), 4, 1));
+    Dataset<Row> div = new Divergence().compute(f.input(LocalSpark.get(), 4, 1));
     // Mean gate vectors: A (0.5, 0, ..) → normalised (1, 0); B (0, 1); the pool of all tokens'
     // gates (0.5, 1) / 2 → normalised (1/3, 2/3).
     double[] pool = {1 / 3.0, 2 / 3.0};

@@ -8,7 +8,7 @@ import static org.moespark.analysis.RoutingFixture.one;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.moespark.routing.RoutingRow;
-import org.moespark.spark.TestSpark;
+import org.moespark.spark.LocalSpark;
 
 class LoadBalanceTest {
   @Test
@@ -18,7 +18,7 @@ class LoadBalanceTest {
         .token("a", "en", "web", 1, 1, 0, 0, 2);
     f.rows.add(new RoutingRow(10, "validation", "a", "en", "web", 2, 1, 0, 0, 0, 0.75f, false));
     f.rows.add(new RoutingRow(10, "validation", "a", "en", "web", 2, 1, 0, 1, 1, 0.25f, true));
-    Row r = one(new LoadBalance().compute(f.input(TestSpark.session(), 4, 2)), "layer = 0");
+    Row r = one(new LoadBalance().compute(f.input(LocalSpark.get(), 4, 2)), "layer = 0");
     // counts [3, 2, 1, 0]: mean 1.5, population variance (2.25 + 0.25 + 0.25 + 2.25) / 4 = 1.25
     assertThat(r.getList(r.fieldIndex("counts"))).containsExactly(3L, 2L, 1L, 0L);
     assertThat(r.<Long>getAs("tokens")).isEqualTo(3);

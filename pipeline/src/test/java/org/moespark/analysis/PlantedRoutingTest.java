@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.moespark.routing.RoutingTable;
 import org.moespark.spark.Tables;
-import org.moespark.spark.TestSpark;
+import org.moespark.spark.LocalSpark;
 
 /**
  * A routing table with planted structure (8 experts, top-2, 2 layers, 240 documents balanced over
@@ -37,7 +37,7 @@ import org.moespark.spark.TestSpark;
  * </ul>
  */
 class PlantedRoutingTest {
-  static final SparkSession SPARK = TestSpark.session();
+  static final SparkSession SPARK = LocalSpark.get();
   static final String[] LANGS = {"en", "ru", "de"};
   static final String[] DOMAINS = {"code", "web"};
   static final int DOCS = 240;

@@ -7,7 +7,7 @@ import static org.moespark.analysis.RoutingFixture.one;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
-import org.moespark.spark.TestSpark;
+import org.moespark.spark.LocalSpark;
 
 class PositionRoutingTest {
   @Test
@@ -18,7 +18,7 @@ class PositionRoutingTest {
     for (int i = 0; i < positions.length; i++) {
       f.token("d", "en", "web", positions[i], 1, 0, experts[i]);
     }
-    Dataset<Row> p = new PositionRouting().compute(f.input(TestSpark.session(), 4, 1));
+    Dataset<Row> p = new PositionRouting().compute(f.input(LocalSpark.get(), 4, 1));
     assertThat(d(one(p, "bucket = '0' and expert = 0"), "share")).isEqualTo(1.0);
     Row low = one(p, "bucket = '1-3' and expert = 1");
     assertThat(d(low, "share")).isEqualTo(2 / 3.0);

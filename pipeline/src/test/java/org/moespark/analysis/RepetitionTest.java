@@ -7,7 +7,7 @@ import static org.moespark.analysis.RoutingFixture.one;
 
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
-import org.moespark.spark.TestSpark;
+import org.moespark.spark.LocalSpark;
 
 class RepetitionTest {
   @Test
@@ -19,7 +19,7 @@ class RepetitionTest {
         .token("d", "en", "web", 4, 1, 0, 1, 0) // gap: no pair
         .token("e", "en", "web", 0, 1, 0, 2, 3)
         .token("e", "en", "web", 1, 1, 0, 3, 2); // shared, first differs
-    Row r = one(new Repetition().compute(f.input(TestSpark.session(), 4, 2)), "layer = 0");
+    Row r = one(new Repetition().compute(f.input(LocalSpark.get(), 4, 2)), "layer = 0");
     assertThat(r.<Long>getAs("pairs")).isEqualTo(3);
     assertThat(d(r, "first_same")).isCloseTo(1 / 3.0, within(1e-12));
     assertThat(d(r, "any_shared")).isCloseTo(2 / 3.0, within(1e-12));

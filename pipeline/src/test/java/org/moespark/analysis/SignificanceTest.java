@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
-import org.moespark.spark.TestSpark;
+import org.moespark.spark.LocalSpark;
 
 class SignificanceTest {
   @Test
@@ -31,7 +31,7 @@ class SignificanceTest {
       f.token("x", "en", "web", p, 1, 1, 0);
       f.token("y", "ru", "web", p, 1, 1, 1);
     }
-    AnalysisInput in = AnalysisInput.of(f.frame(TestSpark.session()), 2, 1,
+    AnalysisInput in = AnalysisInput.of(f.frame(LocalSpark.get()), 2, 1,
         RoutingFixture.config(19, 9), null);
     Dataset<Row> s = new Significance().compute(in);
     assertThat(s.where("layer = 0").count()).isZero();
@@ -53,7 +53,7 @@ class SignificanceTest {
     for (int d = 0; d < langs.length; d++) {
       f.token("doc" + d, langs[d], "web", 0, 1, 0, d % 2);
     }
-    AnalysisInput in = f.input(TestSpark.session(), 2, 1);
+    AnalysisInput in = f.input(LocalSpark.get(), 2, 1);
     DocCounts dc = in.docCounts().get(0);
     int[] shuffled = dc.shuffledLabels(1, new SplittableRandom(3));
     int[] sortedShuffled = shuffled.clone();

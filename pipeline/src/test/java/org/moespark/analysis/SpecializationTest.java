@@ -7,7 +7,7 @@ import static org.moespark.analysis.RoutingFixture.one;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
-import org.moespark.spark.TestSpark;
+import org.moespark.spark.LocalSpark;
 
 class SpecializationTest {
   @Test
@@ -19,7 +19,7 @@ class SpecializationTest {
         // label C: one document all on expert 0, one never: resamples give 0, 1/2 or 1
         .token("c1", "de", "C", 0, 1, 0, 0, 1)
         .token("c2", "de", "C", 0, 1, 0, 2, 1);
-    Dataset<Row> s = new Specialization().compute(f.input(TestSpark.session(), 4, 2));
+    Dataset<Row> s = new Specialization().compute(f.input(LocalSpark.get(), 4, 2));
     String a = "by = 'domain' and label = 'A' and layer = 0 and expert = ";
     assertThat(d(one(s, a + 0), "share")).isEqualTo(1.0);
     assertThat(d(one(s, a + 1), "share")).isEqualTo(0.5);

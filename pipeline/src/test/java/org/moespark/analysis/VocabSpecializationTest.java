@@ -7,7 +7,7 @@ import static org.moespark.analysis.RoutingFixture.one;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
-import org.moespark.spark.TestSpark;
+import org.moespark.spark.LocalSpark;
 
 class VocabSpecializationTest {
   static RoutingFixture tokens() {
@@ -21,7 +21,7 @@ class VocabSpecializationTest {
 
   @Test
   void shareOfATokensOccurrencesPerExpert() {
-    Dataset<Row> v = new VocabSpecialization().compute(tokens().input(TestSpark.session(), 4, 2));
+    Dataset<Row> v = new VocabSpecialization().compute(tokens().input(LocalSpark.get(), 4, 2));
     assertThat(d(one(v, "token_id = 7 and expert = 0"), "share")).isEqualTo(0.75);
     assertThat(d(one(v, "token_id = 7 and expert = 1"), "share")).isEqualTo(0.5);
     assertThat(d(one(v, "token_id = 7 and expert = 3"), "share")).isEqualTo(0.25);
@@ -32,7 +32,7 @@ class VocabSpecializationTest {
 
   @Test
   void topTokensRankBySharePerExpertAndDecode() {
-    AnalysisInput in = AnalysisInput.of(tokens().frame(TestSpark.session()), 4, 2,
+    AnalysisInput in = AnalysisInput.of(tokens().frame(LocalSpark.get()), 4, 2,
         new AnalysisConfig(9, 9, 0.95, 1, 2, 1), id -> "tok" + id);
     Dataset<Row> top = new TopTokens().compute(in);
     Row first = one(top, "expert = 2 and rank = 1");
@@ -40,7 +40,7 @@ class VocabSpecializationTest {
     assertThat(first.<String>getAs("token")).isEqualTo("tok8");
     assertThat(one(top, "expert = 2 and rank = 2").<Integer>getAs("token_id")).isEqualTo(7);
     assertThat(top.where("rank > 2").count()).isZero();
-    AnalysisInput frequentOnly = AnalysisInput.of(tokens().frame(TestSpark.session()), 4, 2,
+    AnalysisInput frequentOnly = AnalysisInput.of(tokens().frame(LocalSpark.get()), 4, 2,
         new AnalysisConfig(9, 9, 0.95, 1, 2, 2), null);
     Row only = one(new TopTokens().compute(frequentOnly), "expert = 2");
     assertThat(only.<Integer>getAs("token_id")).isEqualTo(7);

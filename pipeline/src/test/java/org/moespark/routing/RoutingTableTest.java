@@ -10,10 +10,10 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.moespark.spark.Tables;
-import org.moespark.spark.TestSpark;
+import org.moespark.spark.LocalSpark;
 
 class RoutingTableTest {
-  private final SparkSession spark = TestSpark.session();
+  private final SparkSession spark = LocalSpark.get();
 
   @Test
   void millionRealisticRowsTakeAtMostThreeBytesEach(@TempDir Path dir) {

@@ -13,6 +13,8 @@ public final class LocalSpark {
       System.setProperty("spark.ui.enabled", "false");
       spark = Sessions.create("moe-spark tests", "local[2]");
       spark.sparkContext().setLogLevel("WARN");
+      // Test tables are tiny: one shuffle partition per core keeps stages few.
+      spark.conf().set("spark.sql.shuffle.partitions", "2");
     }
     return spark;
   }
