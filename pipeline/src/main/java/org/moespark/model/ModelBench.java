@@ -165,9 +165,9 @@ public final class ModelBench {
 
   /** Runs the PyTorch peer on the same config; null (with a line saying why) when it cannot run. */
   private static Double peerTokensPerSec(ModelConfig c, TrainConfig tc, int threads, PrintStream out) {
-    Path script = Path.of(PEER);
-    if (!Files.isRegularFile(script)) {
-      out.println("PyTorch peer: skipped (" + PEER + " not found; run from the repository root)");
+    Path script = peerScript();
+    if (script == null) {
+      out.println("PyTorch peer: skipped (" + PEER + " not found under the working directory or above the jar)");
       return null;
     }
     try {
@@ -191,6 +191,27 @@ public final class ModelBench {
       out.println("PyTorch peer: skipped (" + ex.getMessage() + ")");
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
+    }
+    return null;
+  }
+
+  /** The peer script under the working directory, else under an ancestor of this class's jar (the repository). */
+  private static Path peerScript() {
+    List<Path> roots = new ArrayList<>(List.of(Path.of("").toAbsolutePath()));
+    java.security.CodeSource code = ModelBench.class.getProtectionDomain().getCodeSource();
+    if (code != null) {
+      try {
+        roots.add(Path.of(code.getLocation().toURI()));
+      } catch (java.net.URISyntaxException e) {
+        // not a file location: only the working directory is searched
+      }
+    }
+    for (Path root : roots) {
+      for (Path dir = root; dir != null; dir = dir.getParent()) {
+        if (Files.isRegularFile(dir.resolve(PEER))) {
+          return dir.resolve(PEER);
+        }
+      }
     }
     return null;
   }
