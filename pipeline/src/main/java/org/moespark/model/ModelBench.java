@@ -75,7 +75,7 @@ public final class ModelBench {
     ratio(out, String.format("E%d/E%d", FINE_GRAINED_EXPERTS, moe.experts()), results.get(2), base, 0.8);
     out.printf("MFU of %s: %.1f%% of the adjacent GEMM peak (goal >= 60%%)%n", base.name(), 100 * base.mfu());
     double before = gemmPeak();
-    Double peer = peerTokensPerSec(moe, tc, threads, out);
+    Double peer = peerTokensPerSec(moe, tc, threads, steps, out);
     if (peer != null) {
       double peerPeak = (before + gemmPeak()) / 2;
       out.printf("PyTorch peer (eager, float32, %d threads): %.1f tokens/s, adjacent GEMM peak %.1f GFLOP/s%n",
@@ -178,7 +178,7 @@ public final class ModelBench {
   }
 
   /** Runs the PyTorch peer on the same config; null (with a line saying why) when it cannot run. */
-  private static Double peerTokensPerSec(ModelConfig c, TrainConfig tc, int threads, PrintStream out) {
+  private static Double peerTokensPerSec(ModelConfig c, TrainConfig tc, int threads, int steps, PrintStream out) {
     Path script = peerScript();
     if (script == null) {
       out.println("PyTorch peer: skipped (" + PEER + " not found under the working directory or above the jar)");
