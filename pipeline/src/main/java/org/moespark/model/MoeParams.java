@@ -18,12 +18,13 @@ public record MoeParams(INDArray router, INDArray routerGrad, INDArray expertBia
     INDArray w13, INDArray w13Grad, INDArray w2, INDArray w2Grad,
     INDArray sharedW13, INDArray sharedW13Grad, INDArray sharedW2, INDArray sharedW2Grad) {
 
-  static final String ROUTER = "router";
-  static final String EXPERT_BIAS = "expert_bias";
-  static final String W13 = "w13";
-  static final String W2 = "w2";
-  static final String SHARED_W13 = "shared_w13";
-  static final String SHARED_W2 = "shared_w2";
+  public static final String ROUTER = "router";
+  /** Slot-name suffix of the selection bias, which the optimizer must skip. */
+  public static final String EXPERT_BIAS = "expert_bias";
+  public static final String W13 = "w13";
+  public static final String W2 = "w2";
+  public static final String SHARED_W13 = "shared_w13";
+  public static final String SHARED_W2 = "shared_w2";
 
   /**
    * Declares this layer's slots under {@code prefix} (e.g. {@code "layers.3.ffn."}): router,

@@ -61,6 +61,23 @@ class MoeFfnTest {
   }
 
   @Test
+  void inputsMayBeViewsAtAnOffset() {
+    ParamBuffer pb = params(CFG, DataType.DOUBLE, 7);
+    INDArray big = Nd4j.randn(DataType.DOUBLE, 80, 8);
+    INDArray x = Views.rows(big, 40, 72);
+    INDArray dy = Views.rows(big, 8, 40);
+    MoeFfn onViews = new MoeFfn(CFG, MoeParams.of(pb, ""), 1);
+    INDArray y = onViews.forward(x, 4, true).dup();
+    INDArray dx = onViews.backward(dy).dup();
+    INDArray grads = pb.grads().dup();
+    pb.grads().assign(0);
+    MoeFfn onCopies = new MoeFfn(CFG, MoeParams.of(pb, ""), 1);
+    assertThat(onCopies.forward(x.dup(), 4, true).equalsWithEps(y, 1e-12)).isTrue();
+    assertThat(onCopies.backward(dy.dup()).equalsWithEps(dx, 1e-12)).isTrue();
+    assertThat(pb.grads().equalsWithEps(grads, 1e-12)).isTrue();
+  }
+
+  @Test
   void statsDescribeTheRouting() {
     ParamBuffer pb = params(CFG, DataType.FLOAT, 6);
     MoeFfn ffn = new MoeFfn(CFG, MoeParams.of(pb, ""), 1);

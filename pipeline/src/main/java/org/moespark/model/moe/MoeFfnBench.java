@@ -50,16 +50,21 @@ public final class MoeFfnBench {
     INDArray dy = Nd4j.randn(DataType.FLOAT, tokens, c);
     double[] tm = new double[iters];
     double[] td = new double[iters];
+    double[] cm = new double[iters];
+    double[] cd = new double[iters];
     for (int i = -3; i < iters; i++) {
-      double d = time(dense, x, dy, pc.train().batchSize());
-      double m = time(moe, x, dy, pc.train().batchSize());
+      double[] d = time(dense, x, dy, pc.train().batchSize());
+      double[] m = time(moe, x, dy, pc.train().batchSize());
       if (i >= 0) {
-        td[i] = d;
-        tm[i] = m;
+        td[i] = d[0];
+        tm[i] = m[0];
+        cd[i] = d[1];
+        cm[i] = m[1];
       }
     }
-    Arrays.sort(tm);
-    Arrays.sort(td);
+    for (double[] a : new double[][] {tm, td, cm, cd}) {
+      Arrays.sort(a);
+    }
     System.out.printf("tokens=%d d=%d E=%d K=%d F=%d cf=%s threads=%s%n", tokens, c,
         cfg.experts(), cfg.topK(), cfg.ffnHidden(), cfg.capacityFactor(),
         System.getenv("OMP_NUM_THREADS"));
@@ -68,12 +73,20 @@ public final class MoeFfnBench {
     System.out.printf("MoE FFN fwd+bwd: median %.1f ms (min %.1f)%n", tm[iters / 2], tm[0]);
     System.out.printf("MoE/dense throughput ratio: median %.2f, best-of %.2f%n",
         td[iters / 2] / tm[iters / 2], td[0] / tm[0]);
+    // process CPU time ignores waiting for a core: the steadier figure on a shared machine
+    // (exact with OMP_NUM_THREADS=1; with more threads it also counts spin-waits)
+    System.out.printf("process CPU ms: dense median %.1f, MoE median %.1f, ratio %.2f%n",
+        cd[iters / 2], cm[iters / 2], cd[iters / 2] / cm[iters / 2]);
   }
 
-  private static double time(Ffn ffn, INDArray x, INDArray dy, int batch) {
+  /** {wall ms, process CPU ms} of one forward + backward. */
+  private static double[] time(Ffn ffn, INDArray x, INDArray dy, int batch) {
+    com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long c = os.getProcessCpuTime();
     long t = System.nanoTime();
     ffn.forward(x, batch, true);
     ffn.backward(dy);
-    return (System.nanoTime() - t) / 1e6;
+    return new double[] {(System.nanoTime() - t) / 1e6, (os.getProcessCpuTime() - c) / 1e6};
   }
 }

@@ -1,5 +1,7 @@
 package org.moespark.model.moe;
 
+import java.util.Arrays;
+
 /**
  * DeepSeek-V3 complementary sequence-wise balance loss (eqs. 17–20), averaged over the B
  * sequences of a batch: per sequence of T tokens, {@code L = Σ_i f_i·P_i} with
@@ -46,7 +48,7 @@ public final class SequenceBalanceLoss {
   }
 
   private static void frequencies(int[] expert, int b, int t, int k, double[] f) {
-    java.util.Arrays.fill(f, 0);
+    Arrays.fill(f, 0);
     for (int p = b * t * k; p < (b + 1) * t * k; p++) {
       f[expert[p]]++;
     }

@@ -1,5 +1,6 @@
 package org.moespark.model.moe;
 
+import java.util.Arrays;
 import org.moespark.model.ModelConfig;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -33,6 +34,7 @@ public final class TopKRouter {
   private final INDArray bias;
   private final Random rng;
   private final double[] biasHost;
+  private final boolean[] taken;
   private int n = -1;
   private INDArray in;
   private INDArray jittered;
@@ -65,6 +67,7 @@ public final class TopKRouter {
     this.bias = bias;
     this.rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
     this.biasHost = new double[experts];
+    this.taken = new boolean[experts];
   }
 
   private void ensure(int tokens) {
@@ -146,29 +149,22 @@ public final class TopKRouter {
       double bestScore = Double.NEGATIVE_INFINITY;
       for (int e = 0; e < experts; e++) {
         double sel = scores[o + e] + biasHost[e];
-        if (sel > bestScore && !chosen(g, r, e)) {
+        if (sel > bestScore && !taken[e]) {
           best = e;
           bestScore = sel;
         }
       }
+      taken[best] = true;
       expert[g + r] = best;
       gate[g + r] = scores[o + best];
       sum += gate[g + r];
     }
-    if (normalize) {
-      for (int r = 0; r < k; r++) {
+    for (int r = 0; r < k; r++) {
+      taken[expert[g + r]] = false;
+      if (normalize) {
         gate[g + r] /= sum;
       }
     }
-  }
-
-  private boolean chosen(int g, int upTo, int e) {
-    for (int r = 0; r < upTo; r++) {
-      if (expert[g + r] == e) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -181,7 +177,7 @@ public final class TopKRouter {
    * @param dx [N, C], accumulated into (+=)
    */
   public void backward(double[] dGate, double[] dProbs, double[] dLogits, INDArray dx) {
-    java.util.Arrays.fill(dScores, 0, n * experts, 0.0);
+    Arrays.fill(dScores, 0, n * experts, 0.0);
     for (int t = 0; t < n; t++) {
       gateToScores(t, dGate);
       if (dProbs != null) {
