@@ -24,6 +24,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * over the MoE layers, so the coefficients mean the same at any depth (HF Mixtral averages
  * likewise). {@link MoeFfn#backward} adds its own loss gradients scaled by the config's
  * coefficients, so each MoE layer is built with those coefficients divided by the MoE layer count.
+ *
+ * <p>A training step (the trainer's loop; all buffers are reused across steps):
+ * <pre>{@code
+ * MoeTransformer m = MoeTransformer.create(cfg, DataType.FLOAT, seed);
+ * AdamW opt = new AdamW(m.params(), train);
+ * CosineSchedule lr = CosineSchedule.of(train);
+ * m.zeroGrads();
+ * LossParts loss = m.forward(tokens, true);          // tokens [B][T+1]
+ * m.backward();                                      // into m.params().grads()
+ * GradClip.clip(m.params().grads(), train.clipNorm());
+ * opt.step(lr.at(step));
+ * m.updateExpertBias(loads);                         // per-layer MoeStats.load(), all-reduced
+ * }</pre>
  */
 public final class MoeTransformer {
   /** Name suffix of the DeepSeek selection-only bias: no optimizer update, decay or clipping. */
@@ -196,6 +209,25 @@ public final class MoeTransformer {
       out.add(moe.routing());
     }
     return out;
+  }
+
+  /**
+   * DeepSeek-V3 auxiliary-loss-free balancing after an optimizer step: {@link ExpertBiasBalancer}
+   * on every MoE layer's {@code expert_bias} with rate {@code biasRate} (no-op when 0).
+   *
+   * @param loads per MoE layer (order of {@link #moeLayers}) the [E] routed pair counts, already
+   *     summed over all ranks; in one process {@code moeStats().get(j).load()}
+   */
+  public void updateExpertBias(List<long[]> loads) {
+    Preconditions.checkArgument(loads.size() == moeLayerIndex.length, "need %s load vectors, got %s",
+        moeLayerIndex.length, loads.size());
+    if (cfg.biasRate() == 0) {
+      return;
+    }
+    for (int j = 0; j < moeLayerIndex.length; j++) {
+      ExpertBiasBalancer.update(params.view(moePrefix(moeLayerIndex[j]) + EXPERT_BIAS), loads.get(j),
+          cfg.biasRate());
+    }
   }
 
   /** Logits [N, V] in the LM head's buffer. */

@@ -4,16 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 import org.moespark.model.MoeTransformer;
 import org.moespark.model.ParamBuffer;
+import org.nd4j.linalg.api.blas.Level1;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * AdamW (Loshchilov & Hutter 2019) on the flat parameter buffer, in PyTorch's order:
  * {@code p ← p − lr·wd·p} (decoupled decay, only on slots added with {@code add}, not
  * {@code addNoDecay}); {@code m ← β1·m + (1−β1)·g}; {@code v ← β2·v + (1−β2)·g²};
- * {@code p ← p − lr/(1−β1ᵗ) · m / (√(v/(1−β2ᵗ)) + ε)}. A handful of whole-buffer ops per step,
- * no per-parameter loop. Slots ending in {@link MoeTransformer.EXPERT_BIAS} are selection-only:
+ * {@code p ← p − lr/(1−β1ᵗ) · m / (√(v/(1−β2ᵗ)) + ε)}. Ten whole-buffer ops per step (BLAS
+ * axpy and pairwise ops into one preallocated temporary), no per-parameter loop. Slots ending in {@link MoeTransformer.EXPERT_BIAS} are selection-only:
  * their gradient is zeroed, so they are neither updated nor decayed here.
  */
 public final class AdamW {
@@ -64,19 +67,27 @@ public final class AdamW {
     for (INDArray fg : frozenGrads) {
       fg.assign(0);
     }
+    Level1 blas = Nd4j.getBlasWrapper().level1();
+    long n = p.length();
     if (weightDecay > 0) {
-      p.subi(tmp.assign(p).muli(decayMask).muli(lr * weightDecay));
+      Nd4j.exec(new MulOp(p, decayMask, tmp));
+      blas.axpy(n, -lr * weightDecay, tmp, p);
     }
-    m.muli(beta1).addi(tmp.assign(g).muli(1 - beta1));
-    v.muli(beta2).addi(tmp.assign(g).muli(g).muli(1 - beta2));
+    m.muli(beta1);
+    blas.axpy(n, 1 - beta1, g, m);
+    Nd4j.exec(new MulOp(g, g, tmp));
+    v.muli(beta2);
+    blas.axpy(n, 1 - beta2, tmp, v);
     double bc1 = 1 - Math.pow(beta1, t);
     double bc2 = 1 - Math.pow(beta2, t);
-    Transforms.sqrt(tmp.assign(v).muli(1 / bc2), false).addi(eps).rdivi(m);
-    tmp.muli(lr / bc1);
+    // √(v/bc2) + ε = (√v + ε·√bc2)/√bc2, so the update is lr·√bc2/bc1 · m/(√v + ε·√bc2)
+    Nd4j.exec(new Sqrt(v, tmp));
+    tmp.addi(eps * Math.sqrt(bc2));
+    Nd4j.exec(new DivOp(m, tmp, tmp));
     if (lrMask != null) {
-      tmp.muli(lrMask);
+      Nd4j.exec(new MulOp(tmp, lrMask, tmp));
     }
-    p.subi(tmp);
+    blas.axpy(n, -lr * Math.sqrt(bc2) / bc1, tmp, p);
   }
 
   /** Multiplies the learning rate of the slots {@code which} selects by {@code scale} (e.g. the router's). */
@@ -114,20 +125,5 @@ public final class AdamW {
   /** Restores the step count after loading the moments from a checkpoint. */
   public void restoreSteps(long steps) {
     this.t = steps;
-  }
-
-  /** First-moment estimates, same layout as the parameters (saved in checkpoints). */
-  public INDArray m() {
-    return m;
-  }
-
-  /** Second-moment estimates, same layout as the parameters (saved in checkpoints). */
-  public INDArray v() {
-    return v;
-  }
-
-  /** Continues from a checkpoint taken after {@code steps} updates (m and v loaded separately). */
-  public void resumeAt(long steps) {
-    t = steps;
   }
 }

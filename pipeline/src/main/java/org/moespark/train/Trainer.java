@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.moespark.config.PipelineConfig;
-import org.moespark.model.ExpertBiasBalancer;
 import org.moespark.model.LossParts;
 import org.moespark.model.ModelConfig;
 import org.moespark.model.MoeStats;
@@ -98,8 +97,8 @@ public final class Trainer {
         throw new IllegalArgumentException("cannot resume " + variant + " from checkpoint step "
             + m.step() + ": its config differs in " + diff + "; start a new --run-id or restore these values");
       }
-      store.load(m, pb, Map.of("adam.m", adam.m(), "adam.v", adam.v()), EXPERT_SLOT);
-      adam.resumeAt(m.rngState().get("adam.t"));
+      store.load(m, pb, Map.of("adam.m", adam.firstMoment(), "adam.v", adam.secondMoment()), EXPERT_SLOT);
+      adam.restoreSteps(m.rngState().get("adam.t"));
       stream.seek(m.dataPosition());
       step = m.step();
       tokensSeen = m.tokensSeen();
@@ -151,12 +150,7 @@ public final class Trainer {
       }
       badRun = 0;
       adam.step(lr);
-      if (modelCfg.biasRate() > 0) {
-        for (int i = 0; i < moeLayers.length; i++) {
-          ExpertBiasBalancer.update(pb.view(MoeTransformer.moePrefix(moeLayers[i]) + MoeTransformer.EXPERT_BIAS),
-              stats.load[i], modelCfg.biasRate());
-        }
-      }
+      model.updateExpertBias(java.util.Arrays.asList(stats.load));
       lastCe = lp.ce();
       windowSteps++;
       double secs = (System.nanoTime() - windowStart) / 1e9;
@@ -203,7 +197,7 @@ public final class Trainer {
                 stream.position(), rng, flatConfig, tokenizerHash, List.of("adam.m", "adam.v"),
                 pb.slots().stream().filter(EXPERT_SLOT).map(ParamBuffer.Slot::name).toList(),
                 modelCfg.experts(), pb.dataType().name()),
-            pb, Map.of("adam.m", adam.m(), "adam.v", adam.v()), EXPERT_SLOT);
+            pb, Map.of("adam.m", adam.firstMoment(), "adam.v", adam.secondMoment()), EXPERT_SLOT);
       }
     }
     this.finalParams = pb.params();

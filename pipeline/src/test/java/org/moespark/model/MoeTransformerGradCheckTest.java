@@ -60,9 +60,9 @@ class MoeTransformerGradCheckTest {
         assertThat(pb.grad(s.name()).sumNumber().doubleValue()).as("selection-only bias").isZero();
         continue;
       }
-      checked += SampledGradCheck.check(s.name(), pb.view(s.name()), pb.grad(s.name()), total, 6,
+      checked += SampledGradCheck.check(s.name(), pb.view(s.name()), pb.grad(s.name()), total, 3,
           s.name().hashCode());
     }
-    assertThat(checked).isGreaterThan(30);
+    assertThat(checked).isGreaterThan(20);
   }
 }

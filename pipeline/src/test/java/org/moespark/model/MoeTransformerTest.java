@@ -1,0 +1,69 @@
+package org.moespark.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.moespark.train.AdamW;
+import org.moespark.train.GradClip;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class MoeTransformerTest {
+  private static ModelConfig tiny(String router, double biasRate) {
+    return new ModelConfig(32, 16, 2, 2, 8, 16, 4, 2, ModelConfig.Router.valueOf(router), true, 0.0, 0.0, 0, 8, 1,
+        0.01, 0.0, 0.001, biasRate, false, true, 10000.0, 1e-5, 0.1);
+  }
+
+  @Test
+  void aFewAdamWStepsFitAFixedFloatBatch() {
+    MoeTransformer m = MoeTransformer.create(tiny("SOFTMAX", 0), DataType.FLOAT, 3);
+    AdamW opt = new AdamW(m.params(), 0.0, 0.9, 0.95, 1e-8);
+    int[][] tokens = ModelBench.randomTokens(4, 9, 32, 5);
+    double first = 0;
+    double last = 0;
+    for (int step = 0; step < 20; step++) {
+      m.zeroGrads();
+      LossParts loss = m.forward(tokens, true);
+      m.backward();
+      GradClip.clip(m.params().grads(), 1.0);
+      opt.step(2e-2);
+      first = step == 0 ? loss.ce() : first;
+      last = loss.ce();
+    }
+    assertThat(first).isCloseTo(Math.log(32), org.assertj.core.data.Offset.offset(0.3));
+    assertThat(last).isLessThan(0.5 * first);
+  }
+
+  @Test
+  void tokenArrayForwardEqualsIntForwardAndLogitsHaveOneRowPerPosition() {
+    MoeTransformer m = MoeTransformer.create(tiny("SOFTMAX", 0), DataType.DOUBLE, 3);
+    int[][] tokens = ModelBench.randomTokens(2, 9, 32, 6);
+    LossParts a = m.forward(tokens, false);
+    LossParts b = m.forward(Nd4j.createFromArray(tokens), false);
+    assertThat(b).isEqualTo(a);
+    int[][] inputs = {java.util.Arrays.copyOf(tokens[0], 8), java.util.Arrays.copyOf(tokens[1], 8)};
+    INDArray logits = m.logits(inputs);
+    assertThat(logits.shape()).containsExactly(16, 32);
+    assertThat(m.moeLayers()).containsExactly(0, 1);
+    assertThat(m.moeStats()).hasSize(2);
+    assertThat(m.routing().get(0).expert()).hasSize(16 * 2);
+  }
+
+  @Test
+  void expertBiasMovesTowardsTheUnderloadedExperts() {
+    MoeTransformer m = MoeTransformer.create(tiny("SIGMOID", 0.01), DataType.FLOAT, 3);
+    m.forward(ModelBench.randomTokens(2, 9, 32, 7), true);
+    List<long[]> loads = new ArrayList<>();
+    for (MoeStats s : m.moeStats()) {
+      loads.add(s.load());
+    }
+    loads.set(0, new long[] {10, 0, 3, 3});
+    m.updateExpertBias(loads);
+    INDArray bias = m.params().view(MoeTransformer.moePrefix(0) + MoeTransformer.EXPERT_BIAS);
+    assertThat(bias.getDouble(0)).isCloseTo(-0.01, org.assertj.core.data.Offset.offset(1e-7));
+    assertThat(bias.getDouble(1)).isCloseTo(0.01, org.assertj.core.data.Offset.offset(1e-7));
+  }
+}
