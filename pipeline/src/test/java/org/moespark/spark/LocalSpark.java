@@ -9,7 +9,8 @@ public final class LocalSpark {
   private LocalSpark() {}
 
   public static synchronized SparkSession get() {
-    if (spark == null) {
+    // A test of a stage that closes its session (as the commands do) must not break the next one.
+    if (spark == null || spark.sparkContext().isStopped()) {
       System.setProperty("spark.ui.enabled", "false");
       spark = Sessions.create("moe-spark tests", "local[2]");
       spark.sparkContext().setLogLevel("WARN");

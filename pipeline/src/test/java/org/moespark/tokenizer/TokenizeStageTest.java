@@ -15,11 +15,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.moespark.spark.Sessions;
+import org.moespark.spark.LocalSpark;
 import org.moespark.spark.Tables;
 
 class TokenizeStageTest {
@@ -31,17 +30,13 @@ class TokenizeStageTest {
 
   @BeforeAll
   static void runStage() {
-    spark = Sessions.create("TokenizeStageTest", "local[2]");
+    spark = LocalSpark.get();
     docs = DemoCorpus.shortSample(40, 1500);
     TokenizerConfig cfg = new TokenizerConfig(600, 0.2, SEQ_LEN, 20_000);
     result = TokenizeStage.run(spark, cfg, DemoCorpus.frame(spark, docs).repartition(3),
         out.toString(), "t1");
   }
 
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
 
   @Test
   void writesTokenizerJsonThatHuggingFaceLoads() throws Exception {

@@ -8,23 +8,18 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.moespark.spark.Sessions;
+import org.moespark.spark.LocalSpark;
 
 class WordCountsTest {
   static SparkSession spark;
 
   @BeforeAll
   static void start() {
-    spark = Sessions.create("WordCountsTest", "local[2]");
+    spark = LocalSpark.get();
   }
 
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
 
   @Test
   void mergesAreTheSameWithOneOrFourPartitions() {
