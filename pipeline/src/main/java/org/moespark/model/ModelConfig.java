@@ -117,6 +117,13 @@ public record ModelConfig(
     return dense ? topK * ffnHidden : ffnHidden;
   }
 
+  /** The same model routed with another capacity factor (e.g. dropless inference: 0). */
+  public ModelConfig withCapacityFactor(double cf) {
+    return new ModelConfig(vocabSize, dModel, layers, heads, seqLen, ffnHidden, experts, topK,
+        router, normalizeGates, jitter, cf, sharedExperts, sharedHidden, moeEvery, auxCoef,
+        seqAuxCoef, zCoef, biasRate, dense, tieEmbeddings, ropeTheta, normEps, initStd);
+  }
+
   /** The dense twin: the same model with every FFN a SwiGLU of width K·F. */
   public ModelConfig asDense() {
     return new ModelConfig(vocabSize, dModel, layers, heads, seqLen, ffnHidden, experts, topK,

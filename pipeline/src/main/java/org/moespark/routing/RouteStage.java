@@ -74,21 +74,17 @@ public final class RouteStage {
         route(it, checkpointRoot, ckptStep, config, cf, split, batchSize), RoutingTable.encoder());
     RoutingTable.write(rows, out, runId);
     long count = RoutingTable.read(spark, out, runId).where(col("split").equalTo(split)).count();
-    long bytes = RoutingTable.bytesOnDisk(spark, out, runId);
+    long bytes = RoutingTable.bytesOnDisk(spark, out, runId, split);
     Result r = new Result(ckptStep, count, bytes, (System.nanoTime() - t0) / 1e9);
-    LOG.info(String.format("route run %s: checkpoint step %d, split %s: %,d rows, %,d bytes on disk "
-        + "(all splits of the run), %.2f bytes/row, %.0f s", runId, ckptStep, split, count, bytes,
+    LOG.info(String.format("route run %s: checkpoint step %d, split %s: %,d rows, %,d bytes on disk, "
+        + "%.2f bytes/row, %.0f s", runId, ckptStep, split, count, bytes,
         r.bytesPerRow(), r.seconds()));
     return r;
   }
 
   private static ModelConfig modelConfig(CheckpointManifest m, Double capacityFactor) {
-    ModelConfig c = PipelineConfig.fromFlat(m.config()).model();
-    double cf = capacityFactor == null ? 0.0 : capacityFactor;
-    return new ModelConfig(c.vocabSize(), c.dModel(), c.layers(), c.heads(), c.seqLen(),
-        c.ffnHidden(), c.experts(), c.topK(), c.router(), c.normalizeGates(), c.jitter(), cf,
-        c.sharedExperts(), c.sharedHidden(), c.moeEvery(), c.auxCoef(), c.seqAuxCoef(), c.zCoef(),
-        c.biasRate(), c.dense(), c.tieEmbeddings(), c.ropeTheta(), c.normEps(), c.initStd());
+    return PipelineConfig.fromFlat(m.config()).model()
+        .withCapacityFactor(capacityFactor == null ? 0.0 : capacityFactor);
   }
 
   /** Executor side: one partition of sequences → its routing rows, batch by batch. */

@@ -97,7 +97,16 @@ public final class RoutingTable {
 
   /** Bytes on disk of run {@code runId}'s files (all splits), for the bytes/row figure. */
   public static long bytesOnDisk(SparkSession spark, String out, String runId) {
-    Path dir = new Path(Tables.path(out, TABLE) + "/" + Tables.RUN_ID + "=" + runId);
+    return bytes(spark, new Path(Tables.path(out, TABLE) + "/" + Tables.RUN_ID + "=" + runId));
+  }
+
+  /** Bytes on disk of one split of run {@code runId}. */
+  public static long bytesOnDisk(SparkSession spark, String out, String runId, String split) {
+    return bytes(spark, new Path(Tables.path(out, TABLE) + "/" + Tables.RUN_ID + "=" + runId
+        + "/" + SPLIT + "=" + split));
+  }
+
+  private static long bytes(SparkSession spark, Path dir) {
     try {
       FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
       return fs.getContentSummary(dir).getLength();
