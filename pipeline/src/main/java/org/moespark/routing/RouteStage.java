@@ -59,7 +59,7 @@ public final class RouteStage {
         ? store.latest().orElseThrow(() -> new IllegalArgumentException(
             "no complete checkpoint under " + checkpointRoot + "; train the run first"))
         : store.manifest(step);
-    ModelConfig model = modelConfig(m, capacityFactor);
+    ModelConfig model = modelConfig(m.config(), capacityFactor);
     if (model.dense()) {
       throw new IllegalArgumentException("checkpoint " + checkpointRoot + " is a dense model: it has no routing");
     }
@@ -82,8 +82,9 @@ public final class RouteStage {
     return r;
   }
 
-  private static ModelConfig modelConfig(CheckpointManifest m, Double capacityFactor) {
-    return PipelineConfig.fromFlat(m.config()).model()
+  /** The checkpoint's model (from its manifest's flattened config), with the routing capacity. */
+  private static ModelConfig modelConfig(Map<String, String> config, Double capacityFactor) {
+    return PipelineConfig.fromFlat(config).model()
         .withCapacityFactor(capacityFactor == null ? 0.0 : capacityFactor);
   }
 
@@ -94,12 +95,12 @@ public final class RouteStage {
     if (seqs.size() == 0) {
       return List.<Row>of().iterator();
     }
-    CheckpointManifest m = new CheckpointStore(root, Integer.MAX_VALUE, new Configuration()).manifest(step);
-    ModelConfig model = modelConfig(m, cf);
+    ModelConfig model = modelConfig(config, cf);
+    // The manifest and tensors are read only by the first task of each executor JVM.
     ParamBuffer pb = LOADED.computeIfAbsent(root + "@" + step, k -> {
+      CheckpointStore store = new CheckpointStore(root, Integer.MAX_VALUE, new Configuration());
       ParamBuffer p = MoeTransformer.layout(model).allocate(DataType.FLOAT);
-      new CheckpointStore(root, Integer.MAX_VALUE, new Configuration()).load(m, p, Map.of(),
-          Trainer.EXPERT_SLOT);
+      store.load(store.manifest(step), p, Map.of(), Trainer.EXPERT_SLOT);
       return p;
     });
     MoeTransformer net = new MoeTransformer(model, pb, 0);

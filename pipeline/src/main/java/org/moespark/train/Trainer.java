@@ -90,8 +90,9 @@ public final class Trainer {
     long step = 0;
     long tokensSeen = 0;
     long skipped = 0;
-    if (resume && store.latest().isPresent()) {
-      CheckpointManifest m = store.latest().get();
+    java.util.Optional<CheckpointManifest> latest = resume ? store.latest() : java.util.Optional.empty();
+    if (latest.isPresent()) {
+      CheckpointManifest m = latest.get();
       Map<String, String> diff = CheckpointStore.configDiff(m.config(), flatConfig, MUST_MATCH);
       if (!diff.isEmpty()) {
         throw new IllegalArgumentException("cannot resume " + variant + " from checkpoint step "
@@ -117,6 +118,10 @@ public final class Trainer {
     long windowStart = System.nanoTime();
     int windowSteps = 0;
     int[] moeLayers = model.moeLayers();
+    INDArray[] bias = new INDArray[moeLayers.length];
+    for (int i = 0; i < moeLayers.length; i++) {
+      bias[i] = pb.view(MoeTransformer.moePrefix(moeLayers[i]) + MoeTransformer.EXPERT_BIAS);
+    }
     while (step < tc.steps()) {
       model.zeroGrads();
       StepStats stats = new StepStats(moeLayers.length, modelCfg.experts());
@@ -159,10 +164,9 @@ public final class Trainer {
       log.metric(step, "train", tokensSeen, lp.total(), lp.ce(), lp.aux(), lp.seqAux(), lp.z(), lr,
           gradNorm, tokPerS, stats.droppedFraction(), worst[0], skipped);
       for (int i = 0; i < moeLayers.length; i++) {
-        INDArray bias = pb.view(MoeTransformer.moePrefix(moeLayers[i]) + MoeTransformer.EXPERT_BIAS);
         for (int e = 0; e < modelCfg.experts(); e++) {
           log.load(step, moeLayers[i], e, stats.load[i][e], stats.dropped[i][e],
-              stats.meanGate(i, e, tc.gradAccum()), bias.getDouble(e));
+              stats.meanGate(i, e, tc.gradAccum()), bias[i].getDouble(e));
         }
       }
       if (step % tc.logEvery() == 0 || step == tc.steps()) {
