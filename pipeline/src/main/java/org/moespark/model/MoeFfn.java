@@ -38,6 +38,8 @@ public final class MoeFfn implements Ffn {
   private double[] dLogits;
   private float[] gateOut;
   private boolean[] droppedOut;
+  private java.util.function.UnaryOperator<long[]> sumLoads = java.util.function.UnaryOperator.identity();
+  private long[] balanceLoad;
   private MoeStats stats;
   private Routing routing;
 
@@ -85,6 +87,7 @@ public final class MoeFfn implements Ffn {
     if (shared != null) {
       shared.addForward(x, y);
     }
+    balanceLoad = training ? sumLoads.apply(dispatcher.load().clone()) : dispatcher.load();
     record();
     return y;
   }
@@ -97,7 +100,7 @@ public final class MoeFfn implements Ffn {
     Arrays.fill(dProbs, 0);
     Arrays.fill(dLogits, 0);
     if (cfg.auxCoef() > 0) {
-      SwitchBalanceLoss.addGrad(cfg.auxCoef(), dispatcher.load(), n, k, dProbs);
+      SwitchBalanceLoss.addGrad(cfg.auxCoef(), balanceLoad, n, dProbs);
     }
     if (cfg.seqAuxCoef() > 0) {
       SequenceBalanceLoss.addGrad(cfg.seqAuxCoef(), router.expert(), batch, n, k, experts, dProbs);
@@ -124,11 +127,16 @@ public final class MoeFfn implements Ffn {
     }
     long[] dropped = dispatcher.dropped().clone();
     stats = new MoeStats(
-        SwitchBalanceLoss.value(router.probs(), dispatcher.load(), n, k),
+        SwitchBalanceLoss.value(router.probs(), balanceLoad, n),
         SequenceBalanceLoss.value(router.probs(), expert, batch, n, k, experts),
         RouterZLoss.value(router.logits(), n, experts),
         Arrays.stream(dropped).sum(), dispatcher.load().clone(), dropped, meanGate);
     routing = new Routing(expert, gateOut, droppedOut);
+  }
+
+  /** See {@link MoeTransformer#sumLoadsWith}. */
+  void sumLoadsWith(java.util.function.UnaryOperator<long[]> sum) {
+    this.sumLoads = sum;
   }
 
   /** Losses and loads of the last forward. */

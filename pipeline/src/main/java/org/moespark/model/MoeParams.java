@@ -1,5 +1,7 @@
 package org.moespark.model;
 
+import org.moespark.model.ParamBuffer.Init;
+import org.moespark.model.ParamBuffer.Role;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -28,21 +30,21 @@ public record MoeParams(INDArray router, INDArray routerGrad, INDArray expertBia
 
   /**
    * Declares this layer's slots under {@code prefix} (e.g. {@code "layers.3.ffn."}): router,
-   * {@code expert_bias} (no decay; the optimizer must skip it), w13, w2, and the shared experts'
+   * {@code expert_bias} (selection only), w13, w2, and the shared experts'
    * {@code shared_w13}, {@code shared_w2} when {@code cfg.sharedExperts() > 0}.
    */
   public static void addTo(ParamBuffer.Builder b, String prefix, ModelConfig cfg) {
     long c = cfg.dModel();
     long e = cfg.experts();
     long f = cfg.ffnHidden();
-    b.add(prefix + ROUTER, c, e);
-    b.addNoDecay(prefix + EXPERT_BIAS, e);
-    b.add(prefix + W13, e, c, 2 * f);
-    b.add(prefix + W2, e, f, c);
+    b.add(prefix + ROUTER, Role.ROUTER, Init.NORMAL, c, e);
+    b.add(prefix + EXPERT_BIAS, Role.SELECTION_ONLY, Init.ZEROS, e);
+    b.add(prefix + W13, Role.EXPERT, Init.NORMAL, e, c, 2 * f);
+    b.add(prefix + W2, Role.EXPERT, Init.RESIDUAL_NORMAL, e, f, c);
     if (cfg.sharedExperts() > 0) {
       long fs = (long) cfg.sharedExperts() * cfg.sharedHidden();
-      b.add(prefix + SHARED_W13, c, 2 * fs);
-      b.add(prefix + SHARED_W2, fs, c);
+      b.add(prefix + SHARED_W13, Role.DENSE, Init.NORMAL, c, 2 * fs);
+      b.add(prefix + SHARED_W2, Role.DENSE, Init.RESIDUAL_NORMAL, fs, c);
     }
   }
 

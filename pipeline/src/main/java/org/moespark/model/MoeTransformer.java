@@ -2,6 +2,8 @@ package org.moespark.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.moespark.model.ParamBuffer.Init;
+import org.moespark.model.ParamBuffer.Role;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,8 +19,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * training, DOUBLE for gradient checks). Slot names: {@code wte} [V, C]; per layer i
  * {@code h<i>.norm1}, {@code h<i>.attn.wqkv} [C, 3C], {@code h<i>.attn.wo} [C, C}, {@code h<i>.norm2},
  * then either {@code h<i>.ffn.w13} [C, 2F], {@code h<i>.ffn.w2} [F, C] (dense) or the MoE slots
- * under {@link #moePrefix}; {@code norm_f}; {@code lm_head} [V, C] when untied. Expert tensors are
- * identified by that prefix; the expert-parallel split (DESIGN §4) can carve them out by name.
+ * under {@link #moePrefix}; {@code norm_f}; {@code lm_head} [V, C] when untied. Each slot's
+ * {@link ParamBuffer.Role} and init are declared here; the expert slots form one contiguous region
+ * at the end of the buffer, which the expert-parallel split (DESIGN §4) cuts by expert.
  *
  * <p>Loss: {@code ce + auxCoef·aux + seqAuxCoef·seqAux + zCoef·z} with each router loss averaged
  * over the MoE layers, so the coefficients mean the same at any depth (HF Mixtral averages
@@ -62,21 +65,24 @@ public final class MoeTransformer {
   /** The parameter layout of {@code cfg}; allocate it and load or initialise the values. */
   public static ParamBuffer.Builder layout(ModelConfig cfg) {
     int c = cfg.dModel();
-    ParamBuffer.Builder b = ParamBuffer.builder().addNoDecay("wte", cfg.vocabSize(), c);
+    ParamBuffer.Builder b = ParamBuffer.builder().add("wte", Role.NO_DECAY, Init.NORMAL, cfg.vocabSize(), c);
     for (int i = 0; i < cfg.layers(); i++) {
       String p = "h" + i + ".";
-      b.addNoDecay(p + "norm1", c).add(p + "attn.wqkv", c, 3L * c).add(p + "attn.wo", c, c)
-          .addNoDecay(p + "norm2", c);
+      b.add(p + "norm1", Role.NO_DECAY, Init.ONES, c)
+          .add(p + "attn.wqkv", Role.DENSE, Init.NORMAL, c, 3L * c)
+          .add(p + "attn.wo", Role.DENSE, Init.RESIDUAL_NORMAL, c, c)
+          .add(p + "norm2", Role.NO_DECAY, Init.ONES, c);
       if (cfg.isMoeLayer(i)) {
         MoeParams.addTo(b, moePrefix(i), cfg);
       } else {
         int f = cfg.denseFfnHidden();
-        b.add(p + "ffn.w13", c, 2L * f).add(p + "ffn.w2", f, c);
+        b.add(p + "ffn.w13", Role.DENSE, Init.NORMAL, c, 2L * f)
+            .add(p + "ffn.w2", Role.DENSE, Init.RESIDUAL_NORMAL, f, c);
       }
     }
-    b.addNoDecay("norm_f", c);
+    b.add("norm_f", Role.NO_DECAY, Init.ONES, c);
     if (!cfg.tieEmbeddings()) {
-      b.add("lm_head", cfg.vocabSize(), c);
+      b.add("lm_head", Role.DENSE, Init.NORMAL, cfg.vocabSize(), c);
     }
     return b;
   }
@@ -186,6 +192,17 @@ public final class MoeTransformer {
 
   public void zeroGrads() {
     params.grads().assign(0);
+  }
+
+  /**
+   * How the routed pair counts of a training forward become global-batch counts for the Switch
+   * loss's f_i (data parallel: an all-reduce over the ranks; default: this batch alone). The
+   * capacity decision stays local.
+   */
+  public void sumLoadsWith(java.util.function.UnaryOperator<long[]> sum) {
+    for (MoeFfn moe : moeLayers) {
+      moe.sumLoadsWith(sum);
+    }
   }
 
   /** Indices of the MoE layers, in order; {@link #moeStats} and {@link #routing} follow it. */

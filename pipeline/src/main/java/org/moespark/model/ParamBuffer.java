@@ -14,8 +14,46 @@ import org.nd4j.linalg.factory.Nd4j;
  * not hundreds); layers see shaped views (DL4J's params-view contract).
  */
 public final class ParamBuffer {
-  /** One named tensor: its offset into the flat buffer and its shape. */
-  public record Slot(String name, long offset, long[] shape, boolean decay) {
+  /**
+   * What a parameter is, declared once where the model lays out its slots: the optimizer, the
+   * initialisation, clipping, all-reduce and checkpoints read it here instead of from names.
+   */
+  public enum Role {
+    /** A replicated matrix with weight decay. */
+    DENSE(true),
+    /** A replicated tensor without weight decay (norm gains, embeddings). */
+    NO_DECAY(false),
+    /** Router weights: replicated, decayed, optionally with their own learning-rate scale. */
+    ROUTER(true),
+    /**
+     * Stacked per expert (first dimension = expert), decayed; all expert slots form one contiguous
+     * region after the replicated ones, so an expert-parallel split and the per-expert checkpoint
+     * files are ranges of it.
+     */
+    EXPERT(true),
+    /** Used for selection only (DeepSeek's expert bias): no gradient, no optimizer update. */
+    SELECTION_ONLY(false);
+
+    private final boolean decay;
+
+    Role(boolean decay) {
+      this.decay = decay;
+    }
+  }
+
+  /** How a slot is initialised (GPT-2 scheme, see ParamInit). */
+  public enum Init { ONES, ZEROS, NORMAL, RESIDUAL_NORMAL }
+
+  /** One named tensor: its offset into the flat buffer, its shape and what it is. */
+  public record Slot(String name, long offset, long[] shape, Role role, Init init) {
+    public boolean decay() {
+      return role.decay;
+    }
+
+    public boolean isExpert() {
+      return role == Role.EXPERT;
+    }
+
     public long length() {
       long n = 1;
       for (long s : shape) {
@@ -26,11 +64,13 @@ public final class ParamBuffer {
   }
 
   private final Map<String, Slot> slots;
+  private final long expertOffset;
   private final INDArray params;
   private final INDArray grads;
 
-  private ParamBuffer(Map<String, Slot> slots, long total, DataType type) {
+  private ParamBuffer(Map<String, Slot> slots, long expertOffset, long total, DataType type) {
     this.slots = slots;
+    this.expertOffset = expertOffset;
     this.params = Nd4j.zeros(type, total);
     this.grads = Nd4j.zeros(type, total);
   }
@@ -63,8 +103,14 @@ public final class ParamBuffer {
     return s;
   }
 
+  /** The slots in layout order: replicated ones first, then the expert region. */
   public List<Slot> slots() {
     return List.copyOf(slots.values());
+  }
+
+  /** Offset of the contiguous expert region (= {@link #size()} without expert slots). */
+  public long expertOffset() {
+    return expertOffset;
   }
 
   public long size() {
@@ -80,32 +126,46 @@ public final class ParamBuffer {
         .reshape('c', s.shape());
   }
 
-  /** Collects slots in order; {@link #allocate} lays them out back to back. */
+  /**
+   * Collects slots; {@link #allocate} lays out the replicated slots back to back in the order
+   * added, then the expert slots in the order added (one contiguous expert region).
+   */
   public static final class Builder {
     private final Map<String, Slot> slots = new LinkedHashMap<>();
-    private long total;
 
-    /** A tensor that weight decay applies to (matrices). */
+    /** A dense matrix with weight decay, normal init. */
     public Builder add(String name, long... shape) {
-      return add(name, true, shape);
+      return add(name, Role.DENSE, Init.NORMAL, shape);
     }
 
-    /** A tensor without weight decay (norm gains, biases, embeddings as configured). */
+    /** A tensor without weight decay, normal init. */
     public Builder addNoDecay(String name, long... shape) {
-      return add(name, false, shape);
+      return add(name, Role.NO_DECAY, Init.NORMAL, shape);
     }
 
-    private Builder add(String name, boolean decay, long... shape) {
+    public Builder add(String name, Role role, Init init, long... shape) {
       Preconditions.checkArgument(!slots.containsKey(name), "duplicate parameter %s", name);
-      Slot s = new Slot(name, total, shape.clone(), decay);
-      slots.put(name, s);
-      total += s.length();
+      slots.put(name, new Slot(name, -1, shape.clone(), role, init));
       return this;
     }
 
     public ParamBuffer allocate(DataType type) {
+      Map<String, Slot> laid = new LinkedHashMap<>();
+      long replicated = place(laid, false, 0);
+      long total = place(laid, true, replicated);
       Preconditions.checkState(total > 0, "no parameters added");
-      return new ParamBuffer(new LinkedHashMap<>(slots), total, type);
+      return new ParamBuffer(laid, replicated, total, type);
+    }
+
+    /** Lays out the expert or the replicated slots from {@code offset}; returns the end. */
+    private long place(Map<String, Slot> laid, boolean experts, long offset) {
+      for (Slot s : slots.values()) {
+        if (s.isExpert() == experts) {
+          laid.put(s.name(), new Slot(s.name(), offset, s.shape(), s.role(), s.init()));
+          offset += s.length();
+        }
+      }
+      return offset;
     }
   }
 }

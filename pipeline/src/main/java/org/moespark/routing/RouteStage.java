@@ -21,7 +21,6 @@ import org.moespark.spark.Tables;
 import org.moespark.tokenizer.Sequences;
 import org.moespark.train.CheckpointManifest;
 import org.moespark.train.CheckpointStore;
-import org.moespark.train.Trainer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,7 +99,7 @@ public final class RouteStage {
     ParamBuffer pb = LOADED.computeIfAbsent(root + "@" + step, k -> {
       CheckpointStore store = new CheckpointStore(root, Integer.MAX_VALUE, new Configuration());
       ParamBuffer p = MoeTransformer.layout(model).allocate(DataType.FLOAT);
-      store.load(store.manifest(step), p, Map.of(), Trainer.EXPERT_SLOT);
+      store.load(store.manifest(step), p, Map.of());
       return p;
     });
     MoeTransformer net = new MoeTransformer(model, pb, 0);

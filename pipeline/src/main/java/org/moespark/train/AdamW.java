@@ -2,7 +2,6 @@ package org.moespark.train;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.moespark.model.MoeTransformer;
 import org.moespark.model.ParamBuffer;
 import org.nd4j.linalg.api.blas.Level1;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code p ← p − lr·wd·p} (decoupled decay, only on slots added with {@code add}, not
  * {@code addNoDecay}); {@code m ← β1·m + (1−β1)·g}; {@code v ← β2·v + (1−β2)·g²};
  * {@code p ← p − lr/(1−β1ᵗ) · m / (√(v/(1−β2ᵗ)) + ε)}. Ten whole-buffer ops per step (BLAS
- * axpy and pairwise ops into one preallocated temporary), no per-parameter loop. Slots ending in {@link MoeTransformer.EXPERT_BIAS} are selection-only:
+ * axpy and pairwise ops into one preallocated temporary), no per-parameter loop. {@link ParamBuffer.Role#SELECTION_ONLY} slots (DeepSeek's expert bias):
  * their gradient is zeroed, so they are neither updated nor decayed here.
  */
 public final class AdamW {
@@ -49,8 +48,7 @@ public final class AdamW {
     tmp = Nd4j.zeros(pb.dataType(), n);
     decayMask = Nd4j.zeros(pb.dataType(), n);
     for (ParamBuffer.Slot s : pb.slots()) {
-      boolean frozen = s.name().endsWith(MoeTransformer.EXPERT_BIAS);
-      if (frozen) {
+      if (s.role() == ParamBuffer.Role.SELECTION_ONLY) {
         frozenGrads.add(pb.grad(s.name()));
       } else if (s.decay()) {
         decayMask.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(s.offset(), s.offset() + s.length()))
@@ -90,8 +88,8 @@ public final class AdamW {
     blas.axpy(n, -lr * Math.sqrt(bc2) / bc1, tmp, p);
   }
 
-  /** Multiplies the learning rate of the slots {@code which} selects by {@code scale} (e.g. the router's). */
-  public AdamW scaleLr(java.util.function.Predicate<ParamBuffer.Slot> which, double scale) {
+  /** Multiplies the learning rate of the slots of {@code role} by {@code scale} (e.g. the router's). */
+  public AdamW scaleLr(ParamBuffer.Role role, double scale) {
     if (scale == 1) {
       return this;
     }
@@ -99,7 +97,7 @@ public final class AdamW {
       lrMask = Nd4j.ones(pb.dataType(), pb.size());
     }
     for (ParamBuffer.Slot s : pb.slots()) {
-      if (which.test(s)) {
+      if (s.role() == role) {
         lrMask.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(s.offset(), s.offset() + s.length()))
             .muli(scale);
       }

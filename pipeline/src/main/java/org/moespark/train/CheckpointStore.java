@@ -54,12 +54,10 @@ public final class CheckpointStore {
   }
 
   /**
-   * Saves parameters and state arrays (same layout as the parameters) under {@code m.step()}.
-   *
-   * @param isExpert which slots are stacked per expert (first dimension = expert)
+   * Saves parameters and state arrays (same layout as the parameters) under {@code m.step()};
+   * {@link ParamBuffer.Role#EXPERT} slots go to the per-expert files.
    */
-  public Path save(CheckpointManifest m, ParamBuffer params, Map<String, INDArray> state,
-      Predicate<ParamBuffer.Slot> isExpert) {
+  public Path save(CheckpointManifest m, ParamBuffer params, Map<String, INDArray> state) {
     Path dir = new Path(root, String.format("%s%09d", PREFIX, m.step()));
     Path tmp = new Path(root, "_tmp-" + dir.getName() + "-" + System.nanoTime());
     try {
@@ -67,8 +65,8 @@ public final class CheckpointStore {
       List<INDArray> arrays = new ArrayList<>();
       arrays.add(params.params());
       m.state().forEach(name -> arrays.add(state.get(name)));
-      List<ParamBuffer.Slot> dense = params.slots().stream().filter(isExpert.negate()).toList();
-      List<ParamBuffer.Slot> experts = params.slots().stream().filter(isExpert).toList();
+      List<ParamBuffer.Slot> dense = params.slots().stream().filter(s -> !s.isExpert()).toList();
+      List<ParamBuffer.Slot> experts = params.slots().stream().filter(ParamBuffer.Slot::isExpert).toList();
       write(new Path(tmp, "dense.bin"), arrays, dense, -1, m.experts());
       for (int e = 0; e < m.experts() && !experts.isEmpty(); e++) {
         write(new Path(tmp, String.format("expert-%05d.bin", e)), arrays, experts, e, m.experts());
@@ -127,13 +125,12 @@ public final class CheckpointStore {
    * Loads step {@code m.step()} into {@code params} and the state arrays (allocated like params);
    * state arrays missing from {@code state} are skipped (inference needs the parameters only).
    */
-  public void load(CheckpointManifest m, ParamBuffer params, Map<String, INDArray> state,
-      Predicate<ParamBuffer.Slot> isExpert) {
+  public void load(CheckpointManifest m, ParamBuffer params, Map<String, INDArray> state) {
     List<INDArray> arrays = new ArrayList<>();
     arrays.add(params.params());
     m.state().forEach(name -> arrays.add(state.get(name)));  // null: skipped
-    List<ParamBuffer.Slot> dense = params.slots().stream().filter(isExpert.negate()).toList();
-    List<ParamBuffer.Slot> experts = params.slots().stream().filter(isExpert).toList();
+    List<ParamBuffer.Slot> dense = params.slots().stream().filter(s -> !s.isExpert()).toList();
+    List<ParamBuffer.Slot> experts = params.slots().stream().filter(ParamBuffer.Slot::isExpert).toList();
     Path dir = dir(m.step());
     read(new Path(dir, "dense.bin"), arrays, dense, -1, m.experts(), m.dataType());
     for (int e = 0; e < m.experts() && !experts.isEmpty(); e++) {

@@ -36,7 +36,8 @@ class MoeTransformerParityTest {
     pb.slots().forEach(s -> slots.add(s.name()));
     List<String> fixtureNames = new ArrayList<>();
     f.get("params").fieldNames().forEachRemaining(fixtureNames::add);
-    assertThat(slots).as("slot names and order").isEqualTo(fixtureNames);
+    // loaded by name: the flat layout (expert region last) is ours, the tensors must be the same
+    assertThat(slots).as("slot names").containsExactlyInAnyOrderElementsOf(fixtureNames);
     for (ParamBuffer.Slot s : pb.slots()) {
       JsonNode values = f.get("params").get(s.name());
       assertThat((long) values.size()).as(s.name()).isEqualTo(s.length());

@@ -25,9 +25,32 @@ class ParamInitTest {
     assertThat(std(pb.view("h5.attn.wo"))).isCloseTo(residual, within(residual * 0.05));
     assertThat(pb.slot("wte").decay()).isFalse();
     assertThat(pb.slot("h1.attn.wqkv").decay()).isTrue();
+    assertThat(pb.slot("h1.moe.router").role()).isEqualTo(ParamBuffer.Role.ROUTER);
+    assertThat(pb.slot("h1.moe.expert_bias").role()).isEqualTo(ParamBuffer.Role.SELECTION_ONLY);
+    // the expert slots are one region at the end of the buffer
+    long expertParams = pb.slots().stream().filter(ParamBuffer.Slot::isExpert)
+        .mapToLong(ParamBuffer.Slot::length).sum();
+    assertThat(expertParams).isEqualTo(8L * 8 * (64 * 256 + 128 * 64));
+    assertThat(pb.expertOffset()).isEqualTo(pb.size() - expertParams);
+    assertThat(pb.slots()).filteredOn(ParamBuffer.Slot::isExpert)
+        .allMatch(s -> s.offset() >= pb.expertOffset());
     // seeded: the same seed gives the same parameters, another seed different ones
     assertThat(MoeTransformer.create(cfg, DataType.DOUBLE, 5).params().params()).isEqualTo(pb.params());
     assertThat(MoeTransformer.create(cfg, DataType.DOUBLE, 6).params().params()).isNotEqualTo(pb.params());
+  }
+
+  @Test
+  void anExpertsInitialValuesDependOnlyOnTheSeedItsSlotAndItsIndex() {
+    // what lets a rank that holds experts [r·E/P, (r+1)·E/P) initialise them alone
+    ModelConfig four = ModelConfigs.of("d-model=16", "heads=2", "ffn-hidden=8", "experts=4", "top-k=1");
+    ModelConfig eight = ModelConfigs.of("d-model=16", "heads=2", "ffn-hidden=8", "experts=8", "top-k=1");
+    ParamBuffer a = MoeTransformer.create(four, DataType.FLOAT, 9).params();
+    ParamBuffer b = MoeTransformer.create(eight, DataType.FLOAT, 9).params();
+    for (int e = 0; e < 4; e++) {
+      assertThat(b.view("h0.moe.w13").slice(e)).isEqualTo(a.view("h0.moe.w13").slice(e));
+      assertThat(b.view("h1.moe.w2").slice(e)).isEqualTo(a.view("h1.moe.w2").slice(e));
+    }
+    assertThat(b.view("h0.moe.w13").slice(0)).isNotEqualTo(b.view("h0.moe.w13").slice(1));
   }
 
   private static double std(INDArray a) {

@@ -17,7 +17,8 @@ class AdamWTest {
   @Test
   void twoStepsEqualTheHandFormulaWithDecayOnlyOnDecaySlotsAndFrozenBias() {
     ParamBuffer pb = ParamBuffer.builder().add("w", 2, 2).addNoDecay("g", 2)
-        .addNoDecay("h0.moe.expert_bias", 3).allocate(DataType.DOUBLE);
+        .add("h0.moe.expert_bias", ParamBuffer.Role.SELECTION_ONLY, ParamBuffer.Init.ZEROS, 3)
+        .allocate(DataType.DOUBLE);
     double[] p0 = {0.5, -1.0, 2.0, 0.25, 1.5, -0.5, 0.3, -0.2, 0.1};
     double[][] grads = {{0.1, -0.2, 0.3, 0.0, -1.0, 2.0, 5.0, 5.0, 5.0},
         {-0.3, 0.4, 0.1, 0.2, 0.5, -0.5, 5.0, 5.0, 5.0}};

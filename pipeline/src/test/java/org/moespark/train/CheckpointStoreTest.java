@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,10 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 class CheckpointStoreTest {
   @TempDir Path dir;
-  static final Predicate<ParamBuffer.Slot> EXPERT = s -> s.name().endsWith("experts");
 
   static ParamBuffer buffer() {
-    return ParamBuffer.builder().add("dense", 3, 2).add("experts", 4, 2, 3).addNoDecay("norm", 5)
+    return ParamBuffer.builder().add("dense", 3, 2).add("experts", ParamBuffer.Role.EXPERT, ParamBuffer.Init.NORMAL, 4, 2, 3).addNoDecay("norm", 5)
         .allocate(DataType.FLOAT);
   }
 
@@ -35,14 +33,14 @@ class CheckpointStoreTest {
     a.params().assign(Nd4j.rand(DataType.FLOAT, a.size()));
     INDArray m = Nd4j.rand(DataType.FLOAT, a.size());
     CheckpointStore store = new CheckpointStore("file:" + dir, 2, new Configuration());
-    store.save(manifest(10), a, Map.of("adam.m", m), EXPERT);
+    store.save(manifest(10), a, Map.of("adam.m", m));
 
     Path step = dir.resolve("step-000000010");
     assertThat(step.resolve("dense.bin")).hasSize((6 + 5) * 4L * 2);    // params + adam.m
     assertThat(step.resolve("expert-00003.bin")).hasSize(6 * 4L * 2);   // one expert's [2,3] slice
     ParamBuffer b = buffer();
     INDArray m2 = Nd4j.zeros(DataType.FLOAT, a.size());
-    store.load(store.latest().orElseThrow(), b, Map.of("adam.m", m2), EXPERT);
+    store.load(store.latest().orElseThrow(), b, Map.of("adam.m", m2));
     assertThat(b.params().toFloatVector()).containsExactly(a.params().toFloatVector());
     assertThat(m2.toFloatVector()).containsExactly(m.toFloatVector());
     assertThat(store.latest().orElseThrow().rngState()).containsEntry("data", 7L);
@@ -53,7 +51,7 @@ class CheckpointStoreTest {
     ParamBuffer a = buffer();
     CheckpointStore store = new CheckpointStore(dir.toString(), 2, new Configuration());
     for (long s : new long[] {1, 2, 3}) {
-      store.save(manifest(s), a, Map.of("adam.m", Nd4j.zeros(DataType.FLOAT, a.size())), EXPERT);
+      store.save(manifest(s), a, Map.of("adam.m", Nd4j.zeros(DataType.FLOAT, a.size())));
     }
     Files.createDirectories(dir.resolve("step-000000009"));  // a crash mid-write: no manifest
     assertThat(store.completeSteps()).containsExactly(2L, 3L);

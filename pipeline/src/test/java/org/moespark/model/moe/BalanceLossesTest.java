@@ -25,12 +25,12 @@ class BalanceLossesTest {
     Arrays.fill(uniform, 1.0 / E);
     long[] balanced = new long[E];
     Arrays.fill(balanced, (long) N * K / E);
-    assertThat(SwitchBalanceLoss.value(uniform, balanced, N, K)).isCloseTo(1.0, within(1e-12));
+    assertThat(SwitchBalanceLoss.value(uniform, balanced, N)).isCloseTo(1.0, within(1e-12));
     long[] load = {9, 6, 4, 1};
     INDArray probs = randomProbs(1);
-    DoubleSupplier loss = () -> 0.3 * SwitchBalanceLoss.value(probs.data().asDouble(), load, N, K);
+    DoubleSupplier loss = () -> 0.3 * SwitchBalanceLoss.value(probs.data().asDouble(), load, N);
     double[] grad = new double[N * E];
-    SwitchBalanceLoss.addGrad(0.3, load, N, K, grad);
+    SwitchBalanceLoss.addGrad(0.3, load, N, grad);
     GradCheck.check("probs", probs, Nd4j.createFromArray(grad), loss);
   }
 
@@ -69,7 +69,7 @@ class BalanceLossesTest {
       probs[t * E + first + 1] = 0.5;
     }
     long[] load = {T, T, T, T};
-    assertThat(SwitchBalanceLoss.value(probs, load, N, K)).isCloseTo(1.0, within(1e-12));
+    assertThat(SwitchBalanceLoss.value(probs, load, N)).isCloseTo(1.0, within(1e-12));
     assertThat(SequenceBalanceLoss.value(probs, expert, B, N, K, E)).isCloseTo(2.0, within(1e-12));
   }
 
