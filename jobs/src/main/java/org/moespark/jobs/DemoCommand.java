@@ -21,7 +21,7 @@ import org.moespark.report.ReportOptions;
 import org.moespark.report.RunAnalyzer;
 import org.moespark.tokenizer.TokenizeStage;
 import org.moespark.train.TrainStage;
-import org.moespark.train.Trainer;
+import org.moespark.train.TrainLoop;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
           cfg.tokenizer().seqLen() + 1, tok.sequences());
 
       System.out.println("demo 3/6 train: MoE and its dense twin of equal active compute");
-      for (Trainer.Result r : TrainStage.run(spark, cfg, common.out, common.runId, false, true)) {
+      for (TrainLoop.Result r : TrainStage.run(spark, cfg, common.out, common.runId, false, true)) {
         System.out.printf("  %-5s %d steps, %,d tokens: validation ce %.3f nats (unigram entropy of "
                 + "validation tokens %.3f), %.0f s%n", r.variant(), r.steps(), r.tokensSeen(),
             r.lastValidationCe(), r.unigramEntropy(), r.seconds());

@@ -5,7 +5,7 @@ import org.apache.spark.sql.SparkSession;
 import org.moespark.config.PipelineConfig;
 import org.moespark.spark.Sessions;
 import org.moespark.train.TrainStage;
-import org.moespark.train.Trainer;
+import org.moespark.train.TrainLoop;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,7 +30,7 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() {
     PipelineConfig cfg = common.config();
     try (SparkSession spark = Sessions.create("moe-spark train", common.master)) {
-      for (Trainer.Result r : TrainStage.run(spark, cfg, common.out, common.runId, resume, compareDense)) {
+      for (TrainLoop.Result r : TrainStage.run(spark, cfg, common.out, common.runId, resume, compareDense)) {
         System.out.printf("train %s: %d steps, %,d tokens, validation ce %.4f (unigram entropy %.4f), "
                 + "%d skipped, %.0f s%n", r.variant(), r.steps(), r.tokensSeen(), r.lastValidationCe(),
             r.unigramEntropy(), r.skippedSteps(), r.seconds());

@@ -71,6 +71,13 @@ public record PipelineConfig(
     return fromConfig(merged);
   }
 
+  /** Every effective key → value, flattened (what a checkpoint manifest records; see {@link #fromFlat}). */
+  public Map<String, String> flat() {
+    Map<String, String> m = new java.util.TreeMap<>();
+    raw().entrySet().forEach(e -> m.put(e.getKey(), String.valueOf(e.getValue().unwrapped())));
+    return m;
+  }
+
   /** From a flattened key → value map (a checkpoint manifest's config). */
   public static PipelineConfig fromFlat(Map<String, String> flat) {
     Config defaults = ConfigFactory.parseResources(PipelineConfig.class.getClassLoader(), DEFAULTS);

@@ -13,6 +13,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * counts); counts are in elements.
  */
 public interface Collective extends AutoCloseable {
+  /** The group of one rank: the local engine. */
+  static Collective single() {
+    return SingleRank.INSTANCE;
+  }
+
   /** This rank in the group, 0-based. */
   int rank();
 

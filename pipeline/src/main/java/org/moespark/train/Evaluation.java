@@ -9,21 +9,22 @@ final class Evaluation {
   private Evaluation() {}
 
   /**
-   * Mean cross-entropy over the first {@code batches} batches of the validation split (a fixed
-   * set, so curves are comparable across steps and variants); NaN when there is none.
+   * {sum of per-slice mean cross-entropies, slices} of rank {@code rank} of {@code world} over the
+   * first {@code batches} batches of the validation sequences (a fixed set, so curves are comparable
+   * across steps and variants); each batch is cut into equal rank slices like a training batch, so
+   * summed over ranks, sum/slices is the same mean for any world size.
    */
-  static double validationCe(MoeTransformer model, int[][] validation, int batchSize, int batches) {
+  static double[] validationCeSum(MoeTransformer model, int[][] validation, int batchSize,
+      int batches, int rank, int world) {
     int n = Math.min(batches, validation.length / batchSize);
-    if (n == 0) {
-      return Double.NaN;
-    }
+    int per = batchSize / world;
     double sum = 0;
     for (int b = 0; b < n; b++) {
-      int[][] batch = new int[batchSize][];
-      System.arraycopy(validation, b * batchSize, batch, 0, batchSize);
-      sum += model.forward(batch, false).ce();
+      int[][] slice = new int[per][];
+      System.arraycopy(validation, b * batchSize + rank * per, slice, 0, per);
+      sum += model.forward(slice, false).ce();
     }
-    return sum / n;
+    return new double[] {sum, n};
   }
 
   /**

@@ -1,10 +1,14 @@
 package org.moespark.train;
 
 import java.util.List;
+import org.moespark.dist.Collective;
 import org.moespark.model.LossParts;
 import org.moespark.model.MoeStats;
 
-/** Loss parts and per-layer expert loads of one optimizer step, summed over micro-batches. */
+/**
+ * Loss parts and per-layer expert loads of one optimizer step, summed over micro-batches (and
+ * over the ranks of a data-parallel group).
+ */
 final class StepStats {
   final long[][] load;
   final long[][] dropped;
@@ -34,6 +38,36 @@ final class StepStats {
         dropped[i][e] += s.dropped()[e];
         gateSum[i][e] += s.meanGate()[e];
       }
+    }
+  }
+
+  /** Sums the loss parts, loads and gates over the data-parallel group (every rank gets the sums). */
+  void sumOver(Collective dp) {
+    int layers = load.length;
+    int experts = layers == 0 ? 0 : load[0].length;
+    double[] d = new double[5 + layers * experts];
+    long[] l = new long[2 * layers * experts];
+    d[0] = ce;
+    d[1] = aux;
+    d[2] = seqAux;
+    d[3] = z;
+    d[4] = total;
+    for (int i = 0; i < layers; i++) {
+      System.arraycopy(gateSum[i], 0, d, 5 + i * experts, experts);
+      System.arraycopy(load[i], 0, l, i * experts, experts);
+      System.arraycopy(dropped[i], 0, l, (layers + i) * experts, experts);
+    }
+    dp.allReduceSum(d);
+    dp.allReduceSum(l);
+    ce = d[0];
+    aux = d[1];
+    seqAux = d[2];
+    z = d[3];
+    total = d[4];
+    for (int i = 0; i < layers; i++) {
+      System.arraycopy(d, 5 + i * experts, gateSum[i], 0, experts);
+      System.arraycopy(l, i * experts, load[i], 0, experts);
+      System.arraycopy(l, (layers + i) * experts, dropped[i], 0, experts);
     }
   }
 

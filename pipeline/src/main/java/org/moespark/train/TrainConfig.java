@@ -6,7 +6,8 @@ import org.moespark.config.Check;
 /**
  * Optimisation and engine settings.
  *
- * @param batchSize sequences per optimizer step and worker, before gradient accumulation
+ * @param batchSize sequences per optimizer step over all workers (the global batch), before
+ *     gradient accumulation; each of the W workers takes batchSize/W of them
  * @param expertParallel ranks that split the experts (1 = every rank holds all experts)
  */
 public record TrainConfig(
@@ -32,7 +33,8 @@ public record TrainConfig(
     int checkpointEvery,
     int keepCheckpoints,
     int maxBadSteps,
-    int routeSampleEvery) {
+    int routeSampleEvery,
+    java.time.Duration collectiveTimeout) {
 
   /** Where training runs: one JVM, or a barrier stage of {@code workers} Spark tasks. */
   public enum Engine { LOCAL, SPARK }
@@ -60,6 +62,10 @@ public record TrainConfig(
     Check.positive("train.checkpoint-every", checkpointEvery);
     Check.positive("train.keep-checkpoints", keepCheckpoints);
     Check.positive("train.max-bad-steps", maxBadSteps);
+    Check.that(batchSize % workers == 0, "train.batch-size", batchSize,
+        "is the global batch and must be divisible by train.workers (%d)", workers);
+    Check.that(!collectiveTimeout.isNegative() && !collectiveTimeout.isZero(), "train.collective-timeout",
+        collectiveTimeout, "must be > 0");
     Check.that(routeSampleEvery >= 0, "train.route-sample-every", routeSampleEvery, "must be >= 0 (0 = off)");
   }
 
@@ -87,6 +93,7 @@ public record TrainConfig(
         c.getInt("checkpoint-every"),
         c.getInt("keep-checkpoints"),
         c.getInt("max-bad-steps"),
-        c.getInt("route-sample-every"));
+        c.getInt("route-sample-every"),
+        c.getDuration("collective-timeout"));
   }
 }

@@ -8,14 +8,18 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
+import org.moespark.model.MoeTransformer;
+import org.moespark.routing.RoutingSample;
 import org.moespark.routing.RoutingTable;
 import org.moespark.spark.Tables;
+import org.moespark.tokenizer.Sequences;
 
 /**
- * The rows of {@code metrics/} and {@code expert_load/} of one (run, variant). They are rewritten
- * at every checkpoint, so a killed run keeps its curves up to the checkpoint it resumes from.
+ * The rows of {@code metrics/}, {@code expert_load/} and the train-sample routing of one (run,
+ * variant), on the driver. They are rewritten at every checkpoint, so a killed run keeps its curves
+ * up to the checkpoint it resumes from.
  */
-final class TrainLog {
+public final class TrainLog implements TrainSink {
   static final String METRICS = "metrics";
   static final String EXPERT_LOAD = "expert_load";
 
@@ -27,32 +31,58 @@ final class TrainLog {
   private final List<Row> load = new ArrayList<>();
   private final List<Row> routing = new ArrayList<>();
 
-  TrainLog(SparkSession spark, String out, String runId, String variant) {
+  private Sequences sample;
+  private int sampleSize;
+
+  public TrainLog(SparkSession spark, String out, String runId, String variant) {
     this.spark = spark;
     this.out = out;
     this.runId = runId;
     this.variant = variant;
   }
 
-  /** A metrics row; values in the column order of data-schemas/metrics.json. */
-  void metric(long step, String split, long tokensSeen, double loss, double ce, double aux,
-      double seqAux, double z, double lr, double gradNorm, double tokensPerS, double droppedFrac,
-      double maxMeanLoad, long skipped) {
-    metrics.add(RowFactory.create(step, split, tokensSeen, loss, ce, aux, seqAux, z, lr, gradNorm,
-        tokensPerS, droppedFrac, maxMeanLoad, skipped, runId, variant));
+  /**
+   * Samples the routing of the first {@code size} sequences of {@code labelled} (the validation
+   * split with its document labels) when the loop asks for it.
+   */
+  public TrainLog sampleRoutingFrom(Sequences labelled, int size) {
+    this.sample = labelled;
+    this.sampleSize = size;
+    return this;
   }
 
-  void load(long step, int layer, int expert, long tokens, long dropped, double meanGate, double bias) {
-    load.add(RowFactory.create(step, layer, expert, tokens, dropped, meanGate, bias, runId, variant));
+  @Override
+  public void metric(MetricRow r) {
+    metrics.add(RowFactory.create(r.step(), r.split(), r.tokensSeen(), r.loss(), r.ce(), r.aux(),
+        r.seqAux(), r.z(), r.lr(), r.gradNorm(), r.tokensPerS(), r.droppedFraction(),
+        r.maxMeanLoad(), r.skippedSteps(), runId, variant));
   }
 
-  /** Routing rows of the sampled batch (split train-sample), from {@link RoutingRows}. */
-  List<Row> routing() {
-    return routing;
+  @Override
+  public void load(LoadRow r) {
+    load.add(RowFactory.create(r.step(), r.layer(), r.expert(), r.tokens(), r.dropped(),
+        r.meanGate(), r.bias(), runId, variant));
+  }
+
+  @Override
+  public void sampleRouting(MoeTransformer model, long step) {
+    if (sample != null) {
+      routing.addAll(RoutingSample.rows(model, step, sample, sampleSize));
+    }
+  }
+
+  /** Routing rows of a sample taken elsewhere (a Spark task), in the routing input schema. */
+  public void routing(List<Row> rows) {
+    routing.addAll(rows);
+  }
+
+  @Override
+  public void beforeCheckpoint(long step) {
+    flush();
   }
 
   /** On resume: the rows this run wrote up to {@code step}, read back from the tables. */
-  void restoreUpTo(long step) {
+  public void restoreUpTo(long step) {
     metrics.clear();
     load.clear();
     routing.clear();
@@ -66,7 +96,7 @@ final class TrainLog {
     }
   }
 
-  void flush() {
+  public void flush() {
     spark.sparkContext().setJobDescription("moe-spark train: write metrics/ and expert_load/ ("
         + variant + ")");
     write(METRICS, metrics);

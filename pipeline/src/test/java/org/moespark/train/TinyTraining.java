@@ -43,7 +43,7 @@ final class TinyTraining {
     String out = dir.resolve("out").toString();
     CheckpointStore store = new CheckpointStore(TrainStage.checkpointDir(out, RUN, "moe"),
         cfg.train().keepCheckpoints(), new Configuration());
-    return new Trainer(cfg, cfg.model(), "moe", sequences(64, cfg.model().seqLen(), 1),
+    return new Trainer(cfg, cfg.model(), "moe", TrainingData.of(sequences(64, cfg.model().seqLen(), 1)),
         sequences(16, cfg.model().seqLen(), 2), store, new TrainLog(spark, out, RUN, "moe"), "none");
   }
 }

@@ -63,7 +63,7 @@ class TrainerTest {
     assertThat(resumedFrom).isBetween(4L, 11L);
 
     Trainer resumed = TinyTraining.trainer(spark, cfg, killed);
-    Trainer.Result r = resumed.run(true);
+    TrainLoop.Result r = resumed.run(true);
     assertThat(r.steps()).isEqualTo(12);
     assertThat(resumed.finalParams().toFloatVector()).containsExactly(expected);
     // the metrics table holds every step once, those before the kill included
@@ -76,7 +76,7 @@ class TrainerTest {
   @Test
   void aNanStepIsSkippedAndCountedAndRepeatedNansStopTheRunWithTheLastCheckpointIntact() {
     PipelineConfig cfg = TinyTraining.config("train.checkpoint-every=12");
-    Trainer.Result once = TinyTraining.trainer(spark, cfg, dir.resolve("once"))
+    TrainLoop.Result once = TinyTraining.trainer(spark, cfg, dir.resolve("once"))
         .injectNanAt(Set.of(5L)).run(false);
     assertThat(once.skippedSteps()).isEqualTo(1);
     assertThat(once.steps()).isEqualTo(12);
@@ -95,7 +95,7 @@ class TrainerTest {
     assertThat(m.rngState()).containsEntry("skipped", 0L);
     ParamBuffer pb = MoeTransformer.layout(strict.model()).allocate(DataType.FLOAT);
     store.load(m, pb, java.util.Map.of("adam.m", org.nd4j.linalg.factory.Nd4j.zeros(DataType.FLOAT, pb.size()),
-        "adam.v", org.nd4j.linalg.factory.Nd4j.zeros(DataType.FLOAT, pb.size())), Trainer.EXPERT_SLOT);
+        "adam.v", org.nd4j.linalg.factory.Nd4j.zeros(DataType.FLOAT, pb.size())));
     for (float v : pb.params().toFloatVector()) {
       assertThat(Float.isFinite(v)).isTrue();
     }
@@ -113,7 +113,7 @@ class TrainerTest {
 
   @Test
   void trainingLowersValidationLossBelowTheUnigramEntropy() {
-    Trainer.Result r = TinyTraining.trainer(spark, TinyTraining.config("train.steps=60",
+    TrainLoop.Result r = TinyTraining.trainer(spark, TinyTraining.config("train.steps=60",
         "train.eval-every=60", "train.checkpoint-every=60"), dir).run(false);
     assertThat(r.lastValidationCe()).isLessThan(r.unigramEntropy() - 0.5);
   }

@@ -1,0 +1,272 @@
+package org.moespark.train;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.moespark.config.PipelineConfig;
+import org.moespark.dist.Collective;
+import org.moespark.model.LossParts;
+import org.moespark.model.ModelConfig;
+import org.moespark.model.MoeTransformer;
+import org.moespark.model.ParamBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training loop of one model variant on one rank, shared by every engine (no Spark here):
+ * this rank's slice of each global micro-batch → forward/backward (with gradient accumulation) →
+ * gradients and router statistics summed over the data-parallel group → NaN/Inf guard → clip →
+ * AdamW with the cosine schedule → DeepSeek bias update; validation, routing samples, checkpoints
+ * and the metrics/expert_load rows on their schedules. With one rank it is the local engine.
+ * Deterministic for a seed and a world size; with W ranks it computes what one rank computes on
+ * the whole global batch (up to the order of floating-point sums).
+ */
+public final class TrainLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainLoop.class);
+  /** Config sections that must equal the checkpoint's to resume (train.steps, workers etc. may change). */
+  static final Predicate<String> MUST_MATCH = k -> k.startsWith("model.") || k.startsWith("tokenizer.")
+      || k.equals("train.seed") || k.equals("train.batch-size") || k.equals("train.grad-accum");
+  private static final List<String> STATE = List.of("adam.m", "adam.v");
+
+  /** What a finished run reports. */
+  public record Result(String variant, long steps, long skippedSteps, long tokensSeen,
+      double lastTrainCe, double lastValidationCe, double unigramEntropy, double seconds)
+      implements java.io.Serializable {}
+
+  private final ModelConfig modelCfg;
+  private final TrainConfig tc;
+  private final String variant;
+  private final Collective dp;
+  private final CheckpointStore store;
+  private final TrainSink sink;
+  private final int[][] evalSequences;
+  private final String tokenizerHash;
+  private final Map<String, String> flatConfig;
+  private final MoeTransformer model;
+  private final ParamBuffer pb;
+  private final AdamW adam;
+  private final CosineSchedule schedule;
+  private final int[] moeLayers;
+  private final INDArray[] bias;
+  private final double unigram;
+  private final long t0 = System.nanoTime();
+  private Set<Long> injectNanAt = Set.of();
+  private java.util.function.LongConsumer afterStep = s -> {};
+  private long step;
+  private long tokensSeen;
+  private long skipped;
+  private int badRun;
+  private double lastCe = Double.NaN;
+  private double lastVal = Double.NaN;
+
+  /**
+   * @param dp the data-parallel group (one rank for the local engine)
+   * @param evalSequences the fixed validation sequences (every rank holds the same ones)
+   */
+  public TrainLoop(PipelineConfig cfg, ModelConfig modelCfg, String variant, Collective dp,
+      CheckpointStore store, TrainSink sink, int[][] evalSequences, String tokenizerHash) {
+    this.modelCfg = modelCfg;
+    this.tc = cfg.train();
+    this.variant = variant;
+    this.dp = dp;
+    this.store = store;
+    this.sink = sink;
+    this.evalSequences = evalSequences;
+    this.tokenizerHash = tokenizerHash;
+    this.flatConfig = cfg.flat();
+    model = MoeTransformer.create(modelCfg, DataType.FLOAT, tc.seed());
+    if (dp.size() > 1) {
+      // the Switch loss's f_i is a global-batch quantity: sum the routed counts over the ranks
+      model.sumLoadsWith(load -> {
+        dp.allReduceSum(load);
+        return load;
+      });
+    }
+    pb = model.params();
+    adam = new AdamW(pb, tc).scaleLr(ParamBuffer.Role.ROUTER, tc.routerLrScale());
+    schedule = CosineSchedule.of(tc);
+    moeLayers = model.moeLayers();
+    bias = new INDArray[moeLayers.length];
+    for (int i = 0; i < moeLayers.length; i++) {
+      bias[i] = pb.view(MoeTransformer.moePrefix(moeLayers[i]) + MoeTransformer.EXPERT_BIAS);
+    }
+    unigram = Evaluation.unigramEntropy(evalSequences);
+  }
+
+  /** Fault injection for tests: the gradient becomes NaN at these (1-based) steps. */
+  TrainLoop injectNanAt(Set<Long> steps) {
+    this.injectNanAt = Set.copyOf(steps);
+    return this;
+  }
+
+  /** Called after each step's update with the step number (fault injection in engine tests). */
+  public TrainLoop afterEachStep(java.util.function.LongConsumer hook) {
+    this.afterStep = hook;
+    return this;
+  }
+
+  /**
+   * Continues from checkpoint {@code m} (parameters, moments, counters), or from the seeded
+   * initialisation when empty; returns the step to continue from. Refuses a checkpoint of another
+   * model or data configuration, naming the keys.
+   */
+  public long restore(Optional<CheckpointManifest> m) {
+    if (m.isEmpty()) {
+      return step;
+    }
+    CheckpointManifest c = m.get();
+    Map<String, String> diff = CheckpointStore.configDiff(c.config(), flatConfig, MUST_MATCH);
+    if (!diff.isEmpty()) {
+      throw new IllegalArgumentException("cannot resume " + variant + " from checkpoint step "
+          + c.step() + ": its config differs in " + diff + "; start a new --run-id or restore these values");
+    }
+    store.load(c, pb, Map.of("adam.m", adam.firstMoment(), "adam.v", adam.secondMoment()));
+    adam.restoreSteps(c.rngState().get("adam.t"));
+    step = c.step();
+    tokensSeen = c.tokensSeen();
+    skipped = c.rngState().get("skipped");
+    if (dp.rank() == 0) {
+      LOG.info("{}: resumed from checkpoint step {} ({} tokens seen)", variant, step, tokensSeen);
+    }
+    return step;
+  }
+
+  /**
+   * Trains up to step {@code until} on this rank's rows of {@code plan}, read from {@code data};
+   * every rank of the group calls it with the same arguments but its own data.
+   */
+  public void train(long until, BatchPlan plan, TrainingData data) {
+    int accum = tc.gradAccum();
+    long tokensPerStep = (long) plan.batchSize() * accum * modelCfg.seqLen();
+    long windowStart = System.nanoTime();
+    int windowSteps = 0;
+    while (step < until) {
+      model.zeroGrads();
+      StepStats stats = new StepStats(moeLayers.length, modelCfg.experts());
+      for (int a = 0; a < accum; a++) {
+        long position = step * accum + a;
+        LossParts lp = model.forward(data.read(plan.slice(position, dp.rank(), dp.size())), true);
+        model.backward();
+        stats.add(lp, model.moeStats());
+      }
+      INDArray grads = pb.grads();
+      if (dp.size() > 1) {
+        dp.allReduceSum(grads);
+        stats.sumOver(dp);
+      }
+      int microBatches = accum * dp.size();
+      if (microBatches > 1) {
+        grads.muli(1.0 / microBatches);
+      }
+      if (injectNanAt.contains(step + 1)) {
+        grads.putScalar(0, Float.NaN);
+      }
+      double gradNorm = GradClip.clip(grads, tc.clipNorm());
+      double lr = schedule.at((int) step);
+      step++;
+      tokensSeen += tokensPerStep;
+      LossParts lp = stats.mean(microBatches);
+      if (!Double.isFinite(lp.total()) || !Double.isFinite(gradNorm)) {
+        skipped++;
+        badRun++;
+        LOG.warn("{} step {}: non-finite {} (loss {}, grad norm {}); step skipped ({} in a row, {} in all)",
+            variant, step, Double.isFinite(lp.total()) ? "gradient" : "loss", lp.total(), gradNorm,
+            badRun, skipped);
+        if (badRun >= tc.maxBadSteps()) {
+          throw new TrainingDivergedException(variant, step, badRun, store.completeSteps());
+        }
+        continue;
+      }
+      badRun = 0;
+      adam.step(lr);
+      model.updateExpertBias(java.util.Arrays.asList(stats.load));
+      lastCe = lp.ce();
+      windowSteps++;
+      double secs = (System.nanoTime() - windowStart) / 1e9;
+      double tokPerS = windowSteps * (double) tokensPerStep / Math.max(secs, 1e-9);
+      double[] worst = stats.worstMaxMeanLoad();
+      boolean lead = dp.rank() == 0;
+      if (lead) {
+        sink.metric(new MetricRow(step, "train", tokensSeen, lp.total(), lp.ce(), lp.aux(),
+            lp.seqAux(), lp.z(), lr, gradNorm, tokPerS, stats.droppedFraction(), worst[0], skipped));
+        for (int i = 0; i < moeLayers.length; i++) {
+          for (int e = 0; e < modelCfg.experts(); e++) {
+            sink.load(new LoadRow(step, moeLayers[i], e, stats.load[i][e], stats.dropped[i][e],
+                stats.meanGate(i, e, microBatches), bias[i].getDouble(e)));
+          }
+        }
+      }
+      if (lead && (step % tc.logEvery() == 0 || step == tc.steps())) {
+        double eta = (tc.steps() - step) * tokensPerStep / Math.max(tokPerS, 1e-9);
+        LOG.info(String.format("%s step %d/%d | loss %.4f ce %.4f aux %.4f z %.4f | lr %.2e | gnorm %.3f"
+                + " | %,.0f tok/s | ETA %s | dropped %.2f%% | max/mean load %.2f (layer %d)%s",
+            variant, step, tc.steps(), lp.total(), lp.ce(), lp.aux(), lp.z(), lr, gradNorm, tokPerS,
+            Evaluation.duration(eta), 100 * stats.droppedFraction(), worst[0],
+            moeLayers.length == 0 ? -1 : moeLayers[(int) worst[1]],
+            dp.size() > 1 ? " | " + dp.size() + " ranks" : ""));
+        windowStart = System.nanoTime();
+        windowSteps = 0;
+      }
+      if (step % tc.evalEvery() == 0 || step == tc.steps()) {
+        evaluate(lr);
+      }
+      if (lead && tc.routeSampleEvery() > 0 && moeLayers.length > 0
+          && (step % tc.routeSampleEvery() == 0 || step == tc.steps())) {
+        sink.sampleRouting(model, step);
+      }
+      if (step % tc.checkpointEvery() == 0 || step == tc.steps()) {
+        checkpoint(accum);
+      }
+      afterStep.accept(step);
+    }
+  }
+
+  private void evaluate(double lr) {
+    double[] sum = Evaluation.validationCeSum(model, evalSequences, tc.batchSize(), tc.evalBatches(),
+        dp.rank(), dp.size());
+    if (dp.size() > 1) {
+      dp.allReduceSum(sum);
+    }
+    lastVal = sum[1] == 0 ? Double.NaN : sum[0] / sum[1];
+    if (!Double.isNaN(lastVal) && dp.rank() == 0) {
+      sink.metric(MetricRow.validation(step, tokensSeen, lastVal, lr, skipped));
+      LOG.info(String.format("%s step %d validation ce %.4f nats (unigram entropy of validation"
+          + " tokens %.4f, perplexity %.1f)", variant, step, lastVal, unigram, Math.exp(lastVal)));
+    }
+  }
+
+  /** Rank 0 writes (every rank holds the same replicated state); the others wait for it. */
+  private void checkpoint(int accum) {
+    if (dp.rank() == 0) {
+      sink.beforeCheckpoint(step);
+      Map<String, Long> rng = new LinkedHashMap<>();
+      rng.put("adam.t", adam.steps());
+      rng.put("skipped", skipped);
+      store.save(new CheckpointManifest(CheckpointManifest.FORMAT, step, tokensSeen, step * accum,
+              rng, flatConfig, tokenizerHash, STATE,
+              pb.slots().stream().filter(ParamBuffer.Slot::isExpert).map(ParamBuffer.Slot::name).toList(),
+              modelCfg.experts(), pb.dataType().name()),
+          pb, Map.of("adam.m", adam.firstMoment(), "adam.v", adam.secondMoment()));
+    }
+    dp.barrier();
+  }
+
+  public long step() {
+    return step;
+  }
+
+  public Result result() {
+    return new Result(variant, step, skipped, tokensSeen, lastCe, lastVal, unigram,
+        (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** The flat parameters (for tests comparing engines and runs). */
+  public INDArray params() {
+    return pb.params();
+  }
+}
