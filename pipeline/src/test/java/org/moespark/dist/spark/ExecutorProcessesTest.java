@@ -1,6 +1,7 @@
 package org.moespark.dist.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.Serializable;
 import java.util.Arrays;
@@ -44,5 +45,13 @@ class ExecutorProcessesTest {
     List<String> pids = Arrays.asList(seen[0].split(","));
     assertThat(pids).doesNotHaveDuplicates().hasSize(2)
         .doesNotContain(Long.toString(ProcessHandle.current().pid()));
+  }
+
+  @Test
+  void slotCheckCountsExecutors() {
+    TaskSlots.requireSlots(spark, 2);
+    assertThatThrownBy(() -> TaskSlots.requireSlots(spark, 3))
+        .hasMessage("train.workers = 3 but master local-cluster[2,1,1024] offers 2 task slots"
+            + " (2 executors × 1 core / spark.task.cpus 1); lower train.workers or add executors");
   }
 }
