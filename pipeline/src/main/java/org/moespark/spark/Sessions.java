@@ -25,6 +25,7 @@ public final class Sessions {
     conf.setIfMissing("spark.sql.sources.partitionOverwriteMode", "dynamic");
     conf.setIfMissing("spark.sql.shuffle.partitions", "8");
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    LocalCluster.configure(conf, System.getenv());
     return SparkSession.builder().config(conf).getOrCreate();
   }
 }
