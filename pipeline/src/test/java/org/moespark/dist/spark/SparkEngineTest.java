@@ -1,0 +1,136 @@
+package org.moespark.dist.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.moespark.config.PipelineConfig;
+import org.moespark.model.MoeTransformer;
+import org.moespark.model.ParamBuffer;
+import org.moespark.spark.LocalClusterSpark;
+import org.moespark.spark.Tables;
+import org.moespark.train.CheckpointManifest;
+import org.moespark.train.CheckpointStore;
+import org.moespark.train.TrainLoop;
+import org.moespark.train.TrainStage;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The spark engine with its ranks in two executor JVMs ({@code local-cluster}): it trains what the
+ * local engine trains, and a run whose executor is killed mid-interval ends where an undisturbed
+ * one does.
+ */
+class SparkEngineTest {
+  static final String RUN = "r";
+  static SparkSession spark;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() {
+    spark = LocalClusterSpark.get();
+  }
+
+  static PipelineConfig config(String... extra) {
+    List<String> sets = new ArrayList<>(List.of(
+        "tokenizer.vocab-size=300", "tokenizer.seq-len=16", "model.d-model=32", "model.heads=2",
+        "model.layers=2", "model.ffn-hidden=32", "model.experts=4", "model.top-k=2",
+        "train.batch-size=8", "train.steps=12", "train.warmup-steps=2", "train.lr=1e-2",
+        "train.log-every=4", "train.eval-every=4", "train.eval-batches=1",
+        "train.checkpoint-every=4", "train.keep-checkpoints=5", "train.collective-timeout=60s"));
+    sets.addAll(List.of(extra));
+    return PipelineConfig.load(null, sets);
+  }
+
+  /** A sequences/ table of {@code n} train and 8 validation sequences with a learnable pattern. */
+  static void writeSequences(String out, int n, int seqLen) {
+    List<Row> rows = new ArrayList<>();
+    Random r = new Random(1);
+    for (String split : List.of("train", "validation")) {
+      for (int i = 0; i < (split.equals("train") ? n : 8); i++) {
+        Integer[] t = new Integer[seqLen + 1];
+        int a = 1 + r.nextInt(3);
+        t[0] = r.nextInt(300);
+        for (int p = 1; p <= seqLen; p++) {
+          t[p] = (a * t[p - 1] + 7) % 300;
+        }
+        List<Row> segments = List.of(RowFactory.create(split + i, i % 2 == 0 ? "en" : "de", "web", 0,
+            seqLen + 1, 0));
+        rows.add(RowFactory.create((long) i, t, segments.toArray(), RUN, split));
+      }
+    }
+    Tables.write(spark.createDataFrame(rows, Tables.schema("sequences")).drop(Tables.RUN_ID), out,
+        "sequences", RUN, "split");
+  }
+
+  static float[] finalParams(String out, PipelineConfig cfg, long step) {
+    CheckpointStore store = new CheckpointStore(TrainStage.checkpointDir(out, RUN, TrainStage.MOE), 5,
+        new Configuration());
+    CheckpointManifest m = store.manifest(step);
+    ParamBuffer pb = MoeTransformer.layout(cfg.model()).allocate(DataType.FLOAT);
+    store.load(m, pb, Map.of());
+    return pb.params().toFloatVector();
+  }
+
+  static double[] trainLosses(String out) {
+    return Tables.read(spark, out, "metrics", RUN).where("split = 'train' and variant = 'moe'")
+        .orderBy("step").select("loss").collectAsList().stream().mapToDouble(x -> x.getDouble(0)).toArray();
+  }
+
+  @Test
+  void twoBarrierTasksInSeparateJvmsTrainWhatTheLocalEngineTrainsAndSurviveAKilledExecutor() {
+    PipelineConfig cfg = config();
+    String out = dir.resolve("out").toString();
+    writeSequences(out, 64, 16);
+    // the local engine on the same data and config (its rows and checkpoints under local/)
+    String local = dir.resolve("local").toString();
+    writeSequences(local, 64, 16);
+    TrainLoop.Result l = TrainStage.run(spark, cfg, local, RUN, false, false).get(0);
+
+    PipelineConfig two = config("train.engine=spark", "train.workers=2");
+    long t0 = System.nanoTime();
+    TrainLoop.Result s = SparkTrainStage.run(spark, two, out, RUN, false, false).get(0);
+    System.out.printf("spark engine, 2 executor JVMs: 12 steps in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    assertThat(s.steps()).isEqualTo(12);
+    double[] a = trainLosses(local);
+    double[] b = trainLosses(out);
+    assertThat(b).hasSize(12);
+    for (int i = 0; i < a.length; i++) {
+      assertThat(b[i]).as("step %d loss", i + 1).isCloseTo(a[i], within(1e-5 * a[i]));
+    }
+    assertThat(s.lastValidationCe()).isCloseTo(l.lastValidationCe(), within(1e-5 * l.lastValidationCe()));
+    float[] pl = finalParams(local, cfg, 12);
+    float[] ps = finalParams(out, cfg, 12);
+    assertThat(relL2(pl, ps)).as("parameters, relative L2").isLessThan(1e-5);
+
+    // rank 1's executor JVM halts after step 6 (inside the interval 4..8) on the first attempt
+    String faulty = dir.resolve("faulty").toString();
+    writeSequences(faulty, 64, 16);
+    t0 = System.nanoTime();
+    SparkTrainStage.run(spark, two, faulty, RUN, false, false, new Fault(1, 6, true));
+    System.out.printf("with a killed executor: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    assertThat(finalParams(faulty, cfg, 12)).as("retried run ends where the undisturbed one did")
+        .containsExactly(ps);
+    assertThat(trainLosses(faulty)).containsExactly(b);
+  }
+
+  static double relL2(float[] a, float[] b) {
+    double d = 0;
+    double n = 0;
+    for (int i = 0; i < a.length; i++) {
+      d += (a[i] - b[i]) * (double) (a[i] - b[i]);
+      n += a[i] * (double) a[i];
+    }
+    return Math.sqrt(d / n);
+  }
+}
