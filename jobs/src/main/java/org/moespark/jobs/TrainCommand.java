@@ -1,11 +1,14 @@
 package org.moespark.jobs;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.moespark.config.PipelineConfig;
+import org.moespark.dist.spark.SparkTrainStage;
 import org.moespark.spark.Sessions;
-import org.moespark.train.TrainStage;
+import org.moespark.train.TrainConfig;
 import org.moespark.train.TrainLoop;
+import org.moespark.train.TrainStage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,7 +33,10 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() {
     PipelineConfig cfg = common.config();
     try (SparkSession spark = Sessions.create("moe-spark train", common.master)) {
-      for (TrainLoop.Result r : TrainStage.run(spark, cfg, common.out, common.runId, resume, compareDense)) {
+      List<TrainLoop.Result> results = cfg.train().engine() == TrainConfig.Engine.SPARK
+          ? SparkTrainStage.run(spark, cfg, common.out, common.runId, resume, compareDense)
+          : TrainStage.run(spark, cfg, common.out, common.runId, resume, compareDense);
+      for (TrainLoop.Result r : results) {
         System.out.printf("train %s: %d steps, %,d tokens, validation ce %.4f (unigram entropy %.4f), "
                 + "%d skipped, %.0f s%n", r.variant(), r.steps(), r.tokensSeen(), r.lastValidationCe(),
             r.unigramEntropy(), r.skippedSteps(), r.seconds());

@@ -25,6 +25,9 @@ public final class Sessions {
     conf.setIfMissing("spark.sql.sources.partitionOverwriteMode", "dynamic");
     conf.setIfMissing("spark.sql.shuffle.partitions", "8");
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    // The spark engine's rendezvous (BarrierTaskContext.allGather) waits this long for the other
+    // ranks; Spark's default is 365 days, so a rank that never arrives would hang the run.
+    conf.setIfMissing("spark.barrier.sync.timeout", "600s");
     LocalCluster.configure(conf, System.getenv());
     return SparkSession.builder().config(conf).getOrCreate();
   }

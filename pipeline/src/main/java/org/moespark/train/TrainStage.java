@@ -37,7 +37,7 @@ public final class TrainStage {
       String runId, boolean resume, boolean compareDense) {
     if (cfg.train().engine() != TrainConfig.Engine.LOCAL) {
       throw new IllegalArgumentException("train.engine = " + cfg.train().engine().name().toLowerCase()
-          + " is not available yet; use train.engine = local");
+          + " runs through org.moespark.dist.spark.SparkTrainStage, not the local stage");
     }
     spark.sparkContext().setJobDescription("moe-spark train: count sequences/ of run " + runId);
     SequenceTable train = new SequenceTable(spark, out, runId, "train", cfg.model());
