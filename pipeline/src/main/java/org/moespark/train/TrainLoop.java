@@ -33,10 +33,13 @@ public final class TrainLoop {
       || k.equals("train.seed") || k.equals("train.batch-size") || k.equals("train.grad-accum");
   private static final List<String> STATE = List.of("adam.m", "adam.v");
 
-  /** What a finished run reports. */
+  /**
+   * What a finished run reports; {@code stepSeconds} is the time in training steps of this rank
+   * (this process), {@code commSeconds} the part of it spent in the data-parallel collectives.
+   */
   public record Result(String variant, long steps, long skippedSteps, long tokensSeen,
-      double lastTrainCe, double lastValidationCe, double unigramEntropy, double seconds)
-      implements java.io.Serializable {}
+      double lastTrainCe, double lastValidationCe, double unigramEntropy, double seconds,
+      double stepSeconds, double commSeconds) implements java.io.Serializable {}
 
   private final ModelConfig modelCfg;
   private final TrainConfig tc;
@@ -63,6 +66,8 @@ public final class TrainLoop {
   private int badRun;
   private double lastCe = Double.NaN;
   private double lastVal = Double.NaN;
+  private long stepNanos;
+  private long commNanos;
 
   /**
    * @param dp the data-parallel group (one rank for the local engine)
@@ -83,7 +88,9 @@ public final class TrainLoop {
     if (dp.size() > 1) {
       // the Switch loss's f_i is a global-batch quantity: sum the routed counts over the ranks
       model.sumLoadsWith(load -> {
+        long c0 = System.nanoTime();
         dp.allReduceSum(load);
+        commNanos += System.nanoTime() - c0;
         return load;
       });
     }
@@ -146,6 +153,7 @@ public final class TrainLoop {
     long windowStart = System.nanoTime();
     int windowSteps = 0;
     while (step < until) {
+      long s0 = System.nanoTime();
       model.zeroGrads();
       StepStats stats = new StepStats(moeLayers.length, modelCfg.experts());
       for (int a = 0; a < accum; a++) {
@@ -156,8 +164,10 @@ public final class TrainLoop {
       }
       INDArray grads = pb.grads();
       if (dp.size() > 1) {
+        long c0 = System.nanoTime();
         dp.allReduceSum(grads);
         stats.sumOver(dp);
+        commNanos += System.nanoTime() - c0;
       }
       int microBatches = accum * dp.size();
       if (microBatches > 1) {
@@ -185,6 +195,7 @@ public final class TrainLoop {
       badRun = 0;
       adam.step(lr);
       model.updateExpertBias(java.util.Arrays.asList(stats.load));
+      stepNanos += System.nanoTime() - s0;
       lastCe = lp.ce();
       windowSteps++;
       double secs = (System.nanoTime() - windowStart) / 1e9;
@@ -262,7 +273,7 @@ public final class TrainLoop {
 
   public Result result() {
     return new Result(variant, step, skipped, tokensSeen, lastCe, lastVal, unigram,
-        (System.nanoTime() - t0) / 1e9);
+        (System.nanoTime() - t0) / 1e9, stepNanos / 1e9, commNanos / 1e9);
   }
 
   /** The flat parameters (for tests comparing engines and runs). */

@@ -7,14 +7,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.moespark.bench.SyntheticSequences;
 import org.moespark.config.PipelineConfig;
 import org.moespark.model.MoeTransformer;
 import org.moespark.model.ParamBuffer;
@@ -52,25 +50,8 @@ class SparkEngineTest {
     return PipelineConfig.load(null, sets);
   }
 
-  /** A sequences/ table of {@code n} train and 8 validation sequences with a learnable pattern. */
-  static void writeSequences(String out, int n, int seqLen) {
-    List<Row> rows = new ArrayList<>();
-    Random r = new Random(1);
-    for (String split : List.of("train", "validation")) {
-      for (int i = 0; i < (split.equals("train") ? n : 8); i++) {
-        Integer[] t = new Integer[seqLen + 1];
-        int a = 1 + r.nextInt(3);
-        t[0] = r.nextInt(300);
-        for (int p = 1; p <= seqLen; p++) {
-          t[p] = (a * t[p - 1] + 7) % 300;
-        }
-        List<Row> segments = List.of(RowFactory.create(split + i, i % 2 == 0 ? "en" : "de", "web", 0,
-            seqLen + 1, 0));
-        rows.add(RowFactory.create((long) i, t, segments.toArray(), RUN, split));
-      }
-    }
-    Tables.write(spark.createDataFrame(rows, Tables.schema("sequences")).drop(Tables.RUN_ID), out,
-        "sequences", RUN, "split");
+  static void writeSequences(String out) {
+    SyntheticSequences.write(spark, out, RUN, 64, 8, 16, 300);
   }
 
   static float[] finalParams(String out, PipelineConfig cfg, long step) {
@@ -91,10 +72,10 @@ class SparkEngineTest {
   void twoBarrierTasksInSeparateJvmsTrainWhatTheLocalEngineTrainsAndSurviveAKilledExecutor() {
     PipelineConfig cfg = config();
     String out = dir.resolve("out").toString();
-    writeSequences(out, 64, 16);
+    writeSequences(out);
     // the local engine on the same data and config (its rows and checkpoints under local/)
     String local = dir.resolve("local").toString();
-    writeSequences(local, 64, 16);
+    writeSequences(local);
     TrainLoop.Result l = TrainStage.run(spark, cfg, local, RUN, false, false).get(0);
 
     PipelineConfig two = config("train.engine=spark", "train.workers=2");
@@ -115,7 +96,7 @@ class SparkEngineTest {
 
     // rank 1's executor JVM halts after step 6 (inside the interval 4..8) on the first attempt
     String faulty = dir.resolve("faulty").toString();
-    writeSequences(faulty, 64, 16);
+    writeSequences(faulty);
     t0 = System.nanoTime();
     SparkTrainStage.run(spark, two, faulty, RUN, false, false, new Fault(1, 6, true));
     System.out.printf("with a killed executor: %.1f s%n", (System.nanoTime() - t0) / 1e9);
