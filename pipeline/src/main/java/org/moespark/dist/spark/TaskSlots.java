@@ -21,8 +21,8 @@ public final class TaskSlots {
   private static final Pattern LOCAL = Pattern.compile("local(?:\\[([0-9]+|\\*)(?:,[0-9]+)?])?");
   private static final Pattern TASK_RESOURCE = Pattern.compile("resource\\.([^.]+)\\.amount");
 
-  final int executors;
-  final int perExecutor;
+  private final int executors;
+  private final int perExecutor;
   /** Why an executor holds {@link #perExecutor} tasks, e.g. "1 core / spark.task.cpus 1". */
   private final String limit;
 
