@@ -1,7 +1,9 @@
 package org.moespark.model;
 
 import java.util.Arrays;
+import org.moespark.model.moe.ExpertExchange;
 import org.moespark.model.moe.GroupedExperts;
+import org.moespark.model.moe.LocalExchange;
 import org.moespark.model.moe.RouterZLoss;
 import org.moespark.model.moe.SequenceBalanceLoss;
 import org.moespark.model.moe.SharedExperts;
@@ -14,8 +16,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The MoE FFN: route → permute → grouped experts → unpermute (gate-weighted) → + shared
- * experts. Backward also carries the gradients of
+ * The MoE FFN: route → permute → exchange to the experts' ranks → grouped experts → exchange
+ * back → unpermute (gate-weighted) → + shared experts. Routing, capacity and gates stay on the
+ * token's rank; only the expert compute moves (the {@link ExpertExchange} is the identity
+ * without expert parallelism). Backward also carries the gradients of
  * {@code auxCoef·aux + seqAuxCoef·seqAux + zCoef·z} into the router and the input; the caller
  * adds those weighted terms (from {@link #stats()}) to the reported loss.
  */
@@ -43,7 +47,15 @@ public final class MoeFfn implements Ffn {
   private MoeStats stats;
   private Routing routing;
 
+  private final ExpertExchange exchange;
+
   public MoeFfn(ModelConfig cfg, MoeParams p, long seed) {
+    this(cfg, p, seed, new LocalExchange());
+  }
+
+  /** With the experts of {@code p} being this rank's slice, reached through {@code exchange}. */
+  public MoeFfn(ModelConfig cfg, MoeParams p, long seed, ExpertExchange exchange) {
+    this.exchange = exchange;
     this.cfg = cfg;
     this.experts = cfg.experts();
     this.k = cfg.topK();
@@ -64,7 +76,7 @@ public final class MoeFfn implements Ffn {
     n = tokens;
     y = Nd4j.create(type, tokens, width);
     dx = Nd4j.create(type, tokens, width);
-    grouped.ensure(tokens * k);
+    grouped.ensure(exchange.maxExpertRows(tokens * k));
     dGate = new double[tokens * k];
     dProbs = new double[tokens * experts];
     dLogits = new double[tokens * experts];
@@ -82,8 +94,9 @@ public final class MoeFfn implements Ffn {
     router.forward(x, training);
     dispatcher.plan(router.expert(), tokens);
     INDArray xPerm = dispatcher.permute(x);
-    INDArray out = grouped.forward(xPerm, dispatcher.keptPerExpert());
-    dispatcher.unpermute(out, router.gate(), y);
+    exchange.plan(dispatcher.keptPerExpert());
+    INDArray expertOut = grouped.forward(exchange.toExperts(xPerm), exchange.localCounts());
+    dispatcher.unpermute(exchange.fromExperts(expertOut), router.gate(), y);
     if (shared != null) {
       shared.addForward(x, y);
     }
@@ -96,7 +109,8 @@ public final class MoeFfn implements Ffn {
   public INDArray backward(INDArray dy) {
     Preconditions.checkState(n > 0, "backward before forward");
     INDArray dOut = dispatcher.unpermuteBackward(dy, router.gate(), dGate);
-    dispatcher.permuteBackward(grouped.backward(dOut), dx);
+    INDArray dExpertIn = grouped.backward(exchange.toExperts(dOut));
+    dispatcher.permuteBackward(exchange.fromExperts(dExpertIn), dx);
     Arrays.fill(dProbs, 0);
     Arrays.fill(dLogits, 0);
     if (cfg.auxCoef() > 0) {

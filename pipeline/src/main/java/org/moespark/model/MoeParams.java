@@ -29,18 +29,20 @@ public record MoeParams(INDArray router, INDArray routerGrad, INDArray expertBia
   public static final String SHARED_W2 = "shared_w2";
 
   /**
-   * Declares this layer's slots under {@code prefix} (e.g. {@code "layers.3.ffn."}): router,
+   * Declares this layer's slots under {@code prefix} (e.g. {@code "h3.moe."}), with
+   * {@code localExperts} experts in the expert slots: router,
    * {@code expert_bias} (selection only), w13, w2, and the shared experts'
    * {@code shared_w13}, {@code shared_w2} when {@code cfg.sharedExperts() > 0}.
    */
-  public static void addTo(ParamBuffer.Builder b, String prefix, ModelConfig cfg) {
+  public static void addTo(ParamBuffer.Builder b, String prefix, ModelConfig cfg, int localExperts) {
     long c = cfg.dModel();
     long e = cfg.experts();
+    long local = localExperts;
     long f = cfg.ffnHidden();
     b.add(prefix + ROUTER, Role.ROUTER, Init.NORMAL, c, e);
     b.add(prefix + EXPERT_BIAS, Role.SELECTION_ONLY, Init.ZEROS, e);
-    b.add(prefix + W13, Role.EXPERT, Init.NORMAL, e, c, 2 * f);
-    b.add(prefix + W2, Role.EXPERT, Init.RESIDUAL_NORMAL, e, f, c);
+    b.add(prefix + W13, Role.EXPERT, Init.NORMAL, local, c, 2 * f);
+    b.add(prefix + W2, Role.EXPERT, Init.RESIDUAL_NORMAL, local, f, c);
     if (cfg.sharedExperts() > 0) {
       long fs = (long) cfg.sharedExperts() * cfg.sharedHidden();
       b.add(prefix + SHARED_W13, Role.DENSE, Init.NORMAL, c, 2 * fs);

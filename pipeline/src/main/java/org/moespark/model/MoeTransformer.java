@@ -57,15 +57,28 @@ public final class MoeTransformer {
 
   /** A freshly initialised model (see {@link ParamInit}). */
   public static MoeTransformer create(ModelConfig cfg, DataType type, long seed) {
-    ParamBuffer pb = layout(cfg).allocate(type);
+    return create(cfg, type, seed, ExpertShard.all(cfg.experts()));
+  }
+
+  /**
+   * A freshly initialised model holding the experts of {@code shard}: each expert's values are
+   * those the whole model holds there (per-expert init streams).
+   */
+  public static MoeTransformer create(ModelConfig cfg, DataType type, long seed, ExpertShard shard) {
+    ParamBuffer pb = layout(cfg, shard).allocate(type);
     ParamInit.init(pb, cfg, seed);
-    return new MoeTransformer(cfg, pb, seed);
+    return new MoeTransformer(cfg, pb, seed, shard);
   }
 
   /** The parameter layout of {@code cfg}; allocate it and load or initialise the values. */
   public static ParamBuffer.Builder layout(ModelConfig cfg) {
+    return layout(cfg, ExpertShard.all(cfg.experts()));
+  }
+
+  /** The layout of a rank holding the experts of {@code shard} (dense slots replicated). */
+  public static ParamBuffer.Builder layout(ModelConfig cfg, ExpertShard shard) {
     int c = cfg.dModel();
-    ParamBuffer.Builder b = ParamBuffer.builder().add("wte", Role.NO_DECAY, Init.NORMAL, cfg.vocabSize(), c);
+    ParamBuffer.Builder b = ParamBuffer.builder().firstExpert(shard.first()).add("wte", Role.NO_DECAY, Init.NORMAL, cfg.vocabSize(), c);
     for (int i = 0; i < cfg.layers(); i++) {
       String p = "h" + i + ".";
       b.add(p + "norm1", Role.NO_DECAY, Init.ONES, c)
@@ -73,7 +86,7 @@ public final class MoeTransformer {
           .add(p + "attn.wo", Role.DENSE, Init.RESIDUAL_NORMAL, c, c)
           .add(p + "norm2", Role.NO_DECAY, Init.ONES, c);
       if (cfg.isMoeLayer(i)) {
-        MoeParams.addTo(b, moePrefix(i), cfg);
+        MoeParams.addTo(b, moePrefix(i), cfg, shard.count());
       } else {
         int f = cfg.denseFfnHidden();
         b.add(p + "ffn.w13", Role.DENSE, Init.NORMAL, c, 2L * f)
@@ -94,6 +107,11 @@ public final class MoeTransformer {
 
   /** A model over existing parameters (loaded from a checkpoint or a parity fixture). */
   public MoeTransformer(ModelConfig cfg, ParamBuffer params, long seed) {
+    this(cfg, params, seed, ExpertShard.all(cfg.experts()));
+  }
+
+  /** A model over existing parameters laid out for {@code shard}. */
+  public MoeTransformer(ModelConfig cfg, ParamBuffer params, long seed, ExpertShard shard) {
     this.cfg = cfg;
     this.params = params;
     embedding = new Embedding(params.view("wte"), params.grad("wte"));
@@ -107,7 +125,8 @@ public final class MoeTransformer {
       String p = "h" + i + ".";
       Ffn ffn;
       if (cfg.isMoeLayer(i)) {
-        MoeFfn moe = new MoeFfn(perLayer, MoeParams.of(params, moePrefix(i)), seed + 1000L * (i + 1));
+        MoeFfn moe = new MoeFfn(perLayer, MoeParams.of(params, moePrefix(i)), seed + 1000L * (i + 1),
+            shard.exchanges().get());
         moeLayerIndex[moeLayers.size()] = i;
         moeLayers.add(moe);
         ffn = moe;

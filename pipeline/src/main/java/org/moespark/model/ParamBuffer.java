@@ -64,12 +64,15 @@ public final class ParamBuffer {
   }
 
   private final Map<String, Slot> slots;
+  private final int firstExpert;
   private final long expertOffset;
   private final INDArray params;
   private final INDArray grads;
 
-  private ParamBuffer(Map<String, Slot> slots, long expertOffset, long total, DataType type) {
+  private ParamBuffer(Map<String, Slot> slots, int firstExpert, long expertOffset, long total,
+      DataType type) {
     this.slots = slots;
+    this.firstExpert = firstExpert;
     this.expertOffset = expertOffset;
     this.params = Nd4j.zeros(type, total);
     this.grads = Nd4j.zeros(type, total);
@@ -108,6 +111,14 @@ public final class ParamBuffer {
     return List.copyOf(slots.values());
   }
 
+  /**
+   * Global id of the first expert whose slices the expert slots hold (0 unless this is an
+   * expert-parallel shard); slice i of an expert slot is expert {@code firstExpert() + i}.
+   */
+  public int firstExpert() {
+    return firstExpert;
+  }
+
   /** Offset of the contiguous expert region (= {@link #size()} without expert slots). */
   public long expertOffset() {
     return expertOffset;
@@ -132,6 +143,13 @@ public final class ParamBuffer {
    */
   public static final class Builder {
     private final Map<String, Slot> slots = new LinkedHashMap<>();
+    private int firstExpert;
+
+    /** The expert slots hold experts from global id {@code first} on (an expert-parallel shard). */
+    public Builder firstExpert(int first) {
+      this.firstExpert = first;
+      return this;
+    }
 
     /** A dense matrix with weight decay, normal init. */
     public Builder add(String name, long... shape) {
@@ -154,7 +172,7 @@ public final class ParamBuffer {
       long replicated = place(laid, false, 0);
       long total = place(laid, true, replicated);
       Preconditions.checkState(total > 0, "no parameters added");
-      return new ParamBuffer(laid, replicated, total, type);
+      return new ParamBuffer(laid, firstExpert, replicated, total, type);
     }
 
     /** Lays out the expert or the replicated slots from {@code offset}; returns the end. */

@@ -27,7 +27,8 @@ final class ParamInit {
           int parts = s.isExpert() ? (int) s.shape()[0] : 1;
           INDArray flat = v.reshape(parts, s.length() / parts);
           for (int e = 0; e < parts; e++) {
-            flat.getRow(e).assign(normal(s.length() / parts, std, streamSeed(seed, s.name(), e))
+            int expert = s.isExpert() ? pb.firstExpert() + e : 0;
+            flat.getRow(e).assign(normal(s.length() / parts, std, streamSeed(seed, s.name(), expert))
                 .castTo(v.dataType()));
           }
         }

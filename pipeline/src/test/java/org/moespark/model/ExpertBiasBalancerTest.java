@@ -28,7 +28,7 @@ class ExpertBiasBalancerTest {
     ModelConfig cfg = ModelConfigs.of("d-model=" + C, "heads=1", "experts=" + E, "top-k=" + K,
         "ffn-hidden=4", "router=sigmoid");
     ParamBuffer.Builder b = ParamBuffer.builder();
-    MoeParams.addTo(b, "", cfg);
+    MoeParams.addTo(b, "", cfg, cfg.experts());
     ParamBuffer pb = b.allocate(DataType.FLOAT);
     Nd4j.getRandom().setSeed(11);
     pb.params().assign(Nd4j.randn(DataType.FLOAT, pb.size()).muli(0.1));

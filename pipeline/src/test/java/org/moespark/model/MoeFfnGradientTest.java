@@ -39,7 +39,7 @@ class MoeFfnGradientTest {
     String losses = overrides.contains("aux-coef") ? "" : ",aux-coef=0.05,seq-aux-coef=0.07,z-coef=0.02";
     ModelConfig cfg = ModelConfigs.of((overrides + losses).split(","));
     ParamBuffer.Builder b = ParamBuffer.builder();
-    MoeParams.addTo(b, "l0.", cfg);
+    MoeParams.addTo(b, "l0.", cfg, cfg.experts());
     ParamBuffer pb = b.allocate(DataType.DOUBLE);
     Nd4j.getRandom().setSeed(name.hashCode());
     pb.params().assign(Nd4j.randn(DataType.DOUBLE, pb.size()).muli(0.5));

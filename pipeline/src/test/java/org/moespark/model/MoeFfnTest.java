@@ -104,7 +104,7 @@ class MoeFfnTest {
 
   static ParamBuffer params(ModelConfig cfg, DataType type, long seed) {
     ParamBuffer.Builder b = ParamBuffer.builder();
-    MoeParams.addTo(b, "", cfg);
+    MoeParams.addTo(b, "", cfg, cfg.experts());
     ParamBuffer pb = b.allocate(type);
     Nd4j.getRandom().setSeed(seed);
     pb.params().assign(Nd4j.randn(type, pb.size()).muli(0.5));

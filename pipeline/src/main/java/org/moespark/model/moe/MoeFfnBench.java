@@ -33,7 +33,7 @@ public final class MoeFfnBench {
     Nd4j.getRandom().setSeed(1);
 
     ParamBuffer.Builder mb = ParamBuffer.builder();
-    MoeParams.addTo(mb, "", cfg);
+    MoeParams.addTo(mb, "", cfg, cfg.experts());
     ParamBuffer moePb = mb.allocate(DataType.FLOAT);
     moePb.params().assign(Nd4j.randn(DataType.FLOAT, moePb.size()).muli(cfg.initStd()));
     Ffn moe = new MoeFfn(cfg, MoeParams.of(moePb, ""), 1);
