@@ -105,6 +105,41 @@ class SparkEngineTest {
     assertThat(trainLosses(faulty)).containsExactly(b);
   }
 
+  @Test
+  void whatReachesTheDriverDoesNotGrowWithTheCorpus() throws Exception {
+    PipelineConfig cfg = config("train.engine=spark", "train.workers=2", "train.steps=4");
+    long[] resultBytes = new long[2];
+    int[] sizes = {64, 1024};
+    for (int i = 0; i < 2; i++) {
+      String out = dir.resolve("n" + sizes[i]).toString();
+      SyntheticSequences.write(spark, out, RUN, sizes[i], 8, 16, 300);
+      ResultBytes listener = new ResultBytes();
+      spark.sparkContext().addSparkListener(listener);
+      SparkTrainStage.run(spark, cfg, out, RUN, false, false);
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      spark.sparkContext().removeSparkListener(listener);
+      resultBytes[i] = listener.bytes.get();
+    }
+    long corpusBytes = 1024L * 17 * 4;
+    System.out.printf("task result bytes at the driver: %d (64 sequences), %d (1024 sequences)%n",
+        resultBytes[0], resultBytes[1]);
+    // the rows handed back (metrics, loads) and a count; 16x the corpus changes next to nothing
+    assertThat(Math.abs(resultBytes[1] - resultBytes[0])).isLessThan(4096);
+    assertThat(resultBytes[1]).isLessThan(corpusBytes / 2);
+  }
+
+  /** Sums the serialized task results every job sent to the driver. */
+  static final class ResultBytes extends org.apache.spark.scheduler.SparkListener {
+    final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+      if (end.taskMetrics() != null) {
+        bytes.addAndGet(end.taskMetrics().resultSize());
+      }
+    }
+  }
+
   static double relL2(float[] a, float[] b) {
     double d = 0;
     double n = 0;
