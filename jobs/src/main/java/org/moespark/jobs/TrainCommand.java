@@ -29,6 +29,8 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PipelineConfig cfg = common.config();
+    Preflight.requireRun(common.out, "sequences", common.runId, "split=train", "tokenize");
+    common.requireWritableOut();
     try (SparkSession spark = Sessions.create("moe-spark train", common.master)) {
       for (Trainer.Result r : TrainStage.run(spark, cfg, common.out, common.runId, resume, compareDense)) {
         System.out.printf("train %s: %d steps, %,d tokens, validation ce %.4f (unigram entropy %.4f), "
