@@ -24,6 +24,8 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PipelineConfig config = common.config();
+    Preflight.requireRun(common.out, "routing", common.runId, null, "route");
+    common.requireWritableOut();
     try (SparkSession spark = Sessions.create("moe-spark analyze", common.master)) {
       Map<String, Double> seconds = new Analyzer(config.analysis(), config.model().experts(),
           config.model().topK(), TokenDecoder.of(common.out, common.runId,

@@ -10,6 +10,9 @@ import picocli.CommandLine.Option;
 
 /** Options every stage takes: where the config, the tables and the Spark master come from. */
 final class CommonOptions {
+  /** What a run id may hold: it becomes a directory name (run_id=ID) on any file system. */
+  static final String RUN_ID = "[A-Za-z0-9_.-]+";
+
   @Option(names = "--conf", paramLabel = "FILE",
       description = "HOCON preset (e.g. conf/demo.conf); built-in defaults when absent.")
   Path conf;
@@ -32,8 +35,13 @@ final class CommonOptions {
 
   /** Validates the whole config; throws before any SparkSession exists. */
   PipelineConfig config() {
-    Check.that(runId.matches("[A-Za-z0-9_.-]+"), "--run-id", runId,
+    Check.that(runId.matches(RUN_ID), "--run-id", runId,
         "may hold only letters, digits, '_', '.' and '-'");
     return PipelineConfig.load(conf, sets);
+  }
+
+  /** Fails before Spark starts when --out cannot be written (not after the stage's work). */
+  void requireWritableOut() {
+    Preflight.writable(out, "--out");
   }
 }

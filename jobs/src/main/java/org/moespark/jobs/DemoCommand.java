@@ -44,6 +44,7 @@ final class DemoCommand implements Callable<Integer> {
       common.conf = extract("demo/demo.conf", scratch);
     }
     PipelineConfig cfg = common.config();
+    common.requireWritableOut();
     String corpus = input != null ? input : extract("demo/demo.jsonl.gz", scratch).toString();
     long start = System.nanoTime();
     try (SparkSession spark = Sessions.create("moe-spark demo", common.master)) {

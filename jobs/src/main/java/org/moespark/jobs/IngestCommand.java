@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.moespark.config.PipelineConfig;
 import org.moespark.corpus.Ingest;
+import org.moespark.corpus.InputFiles;
 import org.moespark.corpus.InputFormat;
 import org.moespark.spark.Sessions;
 import picocli.CommandLine.Command;
@@ -33,8 +34,11 @@ final class IngestCommand implements Callable<Integer> {
   public Integer call() {
     PipelineConfig cfg = common.config();
     InputFormat f = org.moespark.config.Check.oneOf("--format", format, InputFormat.class);
+    // Listed before Spark starts: a missing or empty --input fails in a second, not after 15 s.
+    List<InputFiles.InputFile> files = InputFiles.expand(inputs, f, Preflight.hadoopConf());
+    common.requireWritableOut();
     try (SparkSession spark = Sessions.create("moe-spark ingest", common.master)) {
-      Ingest.Result r = Ingest.run(spark, cfg.ingest(), inputs, f, common.out, common.runId);
+      Ingest.Result r = Ingest.run(spark, cfg.ingest(), files, common.out, common.runId);
       System.out.printf("ingest: %d records read, %d documents, %d quarantined %s%n", r.read(),
           r.documents(), r.quarantined(), r.byReason());
     }

@@ -48,9 +48,17 @@ final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PipelineConfig cfg = common.config();
+    for (String run : runs) {
+      // Each id must be one a stage could have written: '../x' or 'a b' would match no run silently.
+      if (!run.matches(CommonOptions.RUN_ID)) {
+        throw new IllegalArgumentException("--runs: '" + run + "' is not a run id (letters, digits, "
+            + "'_', '.', '-'); give ids separated by commas without spaces, e.g. --runs run-a,run-b");
+      }
+    }
     ReportOptions options = new ReportOptions(new HashSet<>(runs), since(), splits,
         cfg.analysis().confidence());
     Path dir = reportDir != null ? reportDir : localDir(common.out).resolve("report");
+    Preflight.writableLocal(dir, reportDir != null ? "--report-dir" : "--out");
     try (SparkSession spark = Sessions.create("moe-spark report", common.master)) {
       Report.Result r = Report.build(spark, common.out, dir, options, RunAnalyzer.of(cfg));
       System.out.printf("report: analysed %d run(s) %s; %d run(s) and %d chart(s) in %s%n",

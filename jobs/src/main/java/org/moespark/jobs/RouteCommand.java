@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.moespark.routing.RouteStage;
 import org.moespark.spark.Sessions;
+import org.moespark.train.CheckpointStore;
 import org.moespark.train.TrainStage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,6 +43,12 @@ final class RouteCommand implements Callable<Integer> {
     common.config();
     String root = checkpoint != null ? checkpoint
         : TrainStage.checkpointDir(common.out, common.runId, TrainStage.MOE);
+    if (new CheckpointStore(root, Integer.MAX_VALUE, Preflight.hadoopConf()).completeSteps().isEmpty()) {
+      throw new IllegalArgumentException("no complete checkpoint under " + root + "; run `moe-spark "
+          + "train --out " + common.out + " --run-id " + common.runId + "` first (or give --checkpoint)");
+    }
+    Preflight.requireRun(common.out, "sequences", common.runId, "split=" + split, "tokenize");
+    common.requireWritableOut();
     try (SparkSession spark = Sessions.create("moe-spark route", common.master)) {
       RouteStage.Result r = RouteStage.run(spark, common.out, common.runId, root, step, split,
           capacityFactor, batchSize);

@@ -21,6 +21,8 @@ final class TokenizeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PipelineConfig cfg = common.config();
+    Preflight.requireRun(common.out, "documents", common.runId, null, "ingest --input CORPUS");
+    common.requireWritableOut();
     SparkSession spark = Sessions.create("moe-spark tokenize", common.master);
     try {
       TokenizeStage.run(spark, cfg.tokenizer(), common.out, common.runId);

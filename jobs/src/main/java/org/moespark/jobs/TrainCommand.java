@@ -32,6 +32,8 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PipelineConfig cfg = common.config();
+    Preflight.requireRun(common.out, "sequences", common.runId, "split=train", "tokenize");
+    common.requireWritableOut();
     try (SparkSession spark = Sessions.create("moe-spark train", common.master)) {
       List<TrainLoop.Result> results = cfg.train().engine() == TrainConfig.Engine.SPARK
           ? SparkTrainStage.run(spark, cfg, common.out, common.runId, resume, compareDense)

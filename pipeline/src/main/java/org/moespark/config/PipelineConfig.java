@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -68,6 +69,7 @@ public record PipelineConfig(
     Config given = user;
     Config merged = parse(() -> given.withFallback(defaults).resolve(ConfigResolveOptions.defaults()),
         "config");
+    rejectWrongTypes(user, defaults.resolve(), merged);
     return fromConfig(merged);
   }
 
@@ -114,6 +116,33 @@ public record PipelineConfig(
         throw new InvalidConfigException(key, e.getValue().unwrapped(),
             "unknown key" + (near == null ? "" : " (did you mean " + near + "?)")
                 + "; every key is listed in " + DEFAULTS);
+      }
+    }
+  }
+
+  /**
+   * A number or boolean key given a word fails here with the key, the value and an example; the
+   * section readers would say only "experts has type STRING rather than NUMBER".
+   */
+  private static void rejectWrongTypes(Config user, Config defaults, Config merged) {
+    for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
+      String key = e.getKey();
+      if (!defaults.hasPath(key)) {
+        continue;
+      }
+      ConfigValue def = defaults.getValue(key);
+      try {
+        switch (def.valueType()) {
+          case NUMBER -> merged.getNumber(key);
+          case BOOLEAN -> merged.getBoolean(key);
+          default -> {
+            continue;
+          }
+        }
+      } catch (ConfigException.WrongType | ConfigException.BadValue ex) {
+        String expected = def.valueType() == ConfigValueType.NUMBER ? "a number" : "true or false";
+        throw new InvalidConfigException(key, e.getValue().unwrapped(), "must be " + expected
+            + ", e.g. --set " + key + "=" + def.unwrapped() + " (the default)");
       }
     }
   }

@@ -9,18 +9,13 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.to_json;
 
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.input.PortableDataStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -34,7 +29,6 @@ import org.moespark.corpus.InputFiles.InputFile;
 import org.moespark.spark.Tables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Tuple2;
 
 /**
  * The ingest stage: input files → {@code documents/} and {@code quarantine/}. Nothing is lost:
@@ -62,38 +56,30 @@ public final class Ingest {
 
   private Ingest() {}
 
+  /** Lists the inputs (see {@link InputFiles#expand}) and ingests them. */
   public static Result run(SparkSession spark, IngestConfig cfg, List<String> inputs,
       InputFormat format, String out, String runId) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    List<InputFile> files = InputFiles.expand(inputs, format, jsc.hadoopConfiguration());
-    if (files.isEmpty()) {
-      throw new IllegalArgumentException("--input " + inputs + ": no input files found");
-    }
-    RecordValidator validator = new RecordValidator(cfg);
-    Map<InputFormat, List<InputFile>> byFormat = new TreeMap<>();
-    List<CorpusRecord> driverSide = new ArrayList<>();
-    for (InputFile f : files) {
-      if (f.length() == 0) {
-        driverSide.add(CorpusRecord.rejected(RejectReason.EMPTY_FILE, "0 bytes", f.path(), null, null, ""));
-      } else {
-        byFormat.computeIfAbsent(f.format(), k -> new ArrayList<>()).add(f);
-      }
-    }
-    LOG.info("ingest run {}: {} input files ({})", runId, files.size(), summary(byFormat, driverSide));
-    spark.sparkContext().setJobDescription("moe-spark ingest: read and validate " + files.size() + " files");
+    return run(spark, cfg,
+        InputFiles.expand(inputs, format, spark.sparkContext().hadoopConfiguration()), out, runId);
+  }
 
-    JavaRDD<CorpusRecord> records = jsc.parallelize(driverSide, 1);
-    if (byFormat.containsKey(InputFormat.JSONL)) {
-      records = records.union(jsonl(jsc, byFormat.get(InputFormat.JSONL), validator, cfg));
+  /**
+   * Ingests listed input files; the command lists them before Spark starts, so a missing or empty
+   * input fails in a second, not after the session is up.
+   */
+  public static Result run(SparkSession spark, IngestConfig cfg, List<InputFile> files, String out,
+      String runId) {
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("ingest: no input files");
     }
-    if (byFormat.containsKey(InputFormat.TEXT)) {
-      records = records.union(text(jsc, byFormat.get(InputFormat.TEXT), validator, cfg));
-    }
-    Dataset<Row> all = spark.createDataFrame(records.map(Ingest::toRow), RECORDS);
-    if (byFormat.containsKey(InputFormat.PARQUET)) {
-      all = all.unionByName(parquet(spark, byFormat.get(InputFormat.PARQUET), validator));
-    }
-    all = all.persist(StorageLevel.MEMORY_AND_DISK());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    LOG.info("ingest run {}: {} input files ({})", runId, files.size(), summary(files));
+    spark.sparkContext().setJobDescription("moe-spark ingest: read and validate " + files.size() + " files");
+    FileRecords reader = new FileRecords(jsc.hadoopConfiguration(), new RecordValidator(cfg), cfg);
+    // Files are the unit of parallelism (gzip is not splittable) and of failure (FileRecords).
+    int slices = Math.max(1, Math.min(files.size(), jsc.defaultParallelism() * 4));
+    JavaRDD<Row> records = jsc.parallelize(files, slices).flatMap(reader::read).map(Ingest::toRow);
+    Dataset<Row> all = spark.createDataFrame(records, RECORDS).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       return write(all, cfg, out, runId);
     } finally {
@@ -138,68 +124,16 @@ public final class Ingest {
     return new Result(read, documents, quarantined, Collections.unmodifiableMap(byReason));
   }
 
-  private static JavaRDD<CorpusRecord> jsonl(JavaSparkContext jsc, List<InputFile> files,
-      RecordValidator validator, IngestConfig cfg) {
-    // Room for the JSON around a text at the size limit; longer lines are cut and quarantined.
-    long maxLine = cfg.maxTextBytes() * 2 + 65_536;
-    return binaryFiles(jsc, files).flatMap(f -> (Iterator<CorpusRecord>)
-        new JsonLinesReader(f._2().open(), f._1(), validator, maxLine));
-  }
-
-  private static JavaRDD<CorpusRecord> text(JavaSparkContext jsc, List<InputFile> files,
-      RecordValidator validator, IngestConfig cfg) {
-    Map<String, String> relative = new LinkedHashMap<>();
-    files.forEach(f -> relative.put(f.path(), f.relative()));
-    String pattern = cfg.textPathPattern();
-    return binaryFiles(jsc, files).map(f -> {
-      String path = f._1();
-      String docId = relative.getOrDefault(path, path);
-      Matcher m = Pattern.compile(pattern).matcher(path);
-      boolean ok = m.matches();
-      byte[] bytes = f._2().toArray();
-      return validator.textFile(bytes, path, docId, ok ? m.group("lang") : null,
-          ok ? m.group("domain") : null);
-    });
-  }
-
-  private static JavaRDD<Tuple2<String, PortableDataStream>> binaryFiles(JavaSparkContext jsc,
-      List<InputFile> files) {
-    List<String> paths = files.stream().map(InputFile::path).toList();
-    return jsc.binaryFiles(String.join(",", paths), Math.min(paths.size(), jsc.defaultParallelism() * 4))
-        .rdd().toJavaRDD();
-  }
-
-  private static Dataset<Row> parquet(SparkSession spark, List<InputFile> files,
-      RecordValidator validator) {
-    Dataset<Row> in = spark.read().parquet(files.stream().map(InputFile::path).toArray(String[]::new))
-        .withColumn("_source_file", org.apache.spark.sql.functions.input_file_name());
-    String[] names = in.columns();
-    JavaRDD<Row> rows = in.toJavaRDD().map(r -> {
-      Map<String, Object> fields = new LinkedHashMap<>();
-      for (int i = 0; i < names.length - 1; i++) {
-        Object v = r.isNullAt(i) ? null : r.get(i);
-        fields.put(names[i], v == null || v instanceof String ? v : String.valueOf(v));
-      }
-      String raw = r.json();
-      return toRow(validator.fields(fields, r.getString(names.length - 1), null, raw));
-    });
-    return spark.createDataFrame(rows, RECORDS);
-  }
-
   private static Row toRow(CorpusRecord r) {
     return RowFactory.create(r.docId(), r.lang(), r.domain(), r.text(), r.source(),
         r.extra() == null ? null : scala.collection.JavaConverters.mapAsScalaMap(r.extra()),
         r.sourceFile(), r.line(), r.reason() == null ? null : r.reason().code(), r.detail(), r.raw());
   }
 
-  private static String summary(Map<InputFormat, List<InputFile>> byFormat, List<CorpusRecord> empty) {
-    StringBuilder s = new StringBuilder();
-    byFormat.forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(v.size()).append(' ')
-        .append(k.name().toLowerCase()));
-    if (!empty.isEmpty()) {
-      s.append(s.length() == 0 ? "" : ", ").append(empty.size()).append(" empty");
-    }
-    return s.toString();
+  private static String summary(List<InputFile> files) {
+    Map<String, Long> n = new TreeMap<>();
+    files.forEach(f -> n.merge(f.readable() ? f.format().name().toLowerCase(Locale.ROOT)
+        : f.problem().code(), 1L, Long::sum));
+    return n.toString();
   }
-
 }

@@ -4,13 +4,12 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.zip.GZIPInputStream;
 
 /**
- * Streams the records of one JSONL file (optionally gzip), numbering lines from 1. Lines are
+ * Streams the records of one JSONL file, numbering lines from 1. Lines are
  * kept as raw bytes so invalid UTF-8 is detected, not silently replaced. Blank lines are not
  * records. A line longer than {@code maxLineBytes} is cut (its head kept for the quarantine).
  */
@@ -24,16 +23,12 @@ final class JsonLinesReader implements Iterator<CorpusRecord> {
   private CorpusRecord next;
   private boolean done;
 
-  JsonLinesReader(InputStream raw, String file, RecordValidator validator, long maxLineBytes) {
+  /** @param in the file's bytes, already decompressed */
+  JsonLinesReader(InputStream in, String file, RecordValidator validator, long maxLineBytes) {
     this.file = file;
     this.validator = validator;
     this.maxLineBytes = maxLineBytes;
-    try {
-      InputStream s = new BufferedInputStream(raw, 1 << 16);
-      this.in = file.endsWith(".gz") ? new BufferedInputStream(new GZIPInputStream(s), 1 << 16) : s;
-    } catch (IOException e) {
-      throw new UncheckedIOException(file + ": " + e.getMessage(), e);
-    }
+    this.in = new BufferedInputStream(in, 1 << 16);
   }
 
   @Override
@@ -86,8 +81,11 @@ final class JsonLinesReader implements Iterator<CorpusRecord> {
       return null;
     }
     byte[] bytes = buf.toByteArray();
-    int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-    return validator.jsonLine(len == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, len),
-        truncated, file, line);
+    // A UTF-8 byte order mark (Windows editors write one) marks the encoding; it is not JSON.
+    int from = line == 1 && bytes.length >= 3 && (bytes[0] & 0xff) == 0xEF
+        && (bytes[1] & 0xff) == 0xBB && (bytes[2] & 0xff) == 0xBF ? 3 : 0;
+    int to = bytes.length > from && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+    return validator.jsonLine(from == 0 && to == bytes.length ? bytes
+        : Arrays.copyOfRange(bytes, from, to), truncated, file, line);
   }
 }

@@ -1,5 +1,6 @@
 package org.moespark.corpus;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,8 +21,10 @@ import java.util.Map;
  * apply to every input format; duplicates are found later, across all inputs.
  */
 final class RecordValidator implements Serializable {
+  // A repeated key would otherwise keep its last value silently: {"text":"a","text":"b"}.
   private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private final long maxTextBytes;
   private final int rawTruncateChars;
@@ -30,6 +33,13 @@ final class RecordValidator implements Serializable {
     this.maxTextBytes = cfg.maxTextBytes();
     this.rawTruncateChars = cfg.rawTruncateChars();
   }
+
+  /**
+   * A field value that is not a string: its type (JSON "number", Parquet "INT64", …), its text (kept
+   * in {@code extra}) and its JSON form (for the raw record). Labels, text and ids must be strings;
+   * turning 42 into "42" would change the data silently.
+   */
+  record NonString(String type, String text, String json) implements Serializable {}
 
   /** One JSONL line (without its newline); {@code truncated} when the reader stopped keeping bytes. */
   CorpusRecord jsonLine(byte[] bytes, boolean truncated, String file, long line) {
@@ -61,32 +71,54 @@ final class RecordValidator implements Serializable {
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode v = e.getValue();
-      fields.put(e.getKey(), v.isNull() ? null : v.isTextual() ? v.textValue() : v.toString());
+      fields.put(e.getKey(), v.isNull() ? null : v.isTextual() ? v.textValue()
+          : new NonString(v.getNodeType().name().toLowerCase(Locale.ROOT), v.toString(), v.toString()));
     }
     return fields(fields, file, line, s);
   }
 
-  /** A record given as fields (JSON object or Parquet row); values are strings or null. */
+  /**
+   * A record given as fields (JSON object or Parquet row); values are strings, {@link NonString}
+   * or null. {@code rawText} is the record as read, for the quarantine.
+   */
   CorpusRecord fields(Map<String, Object> fields, String file, Long line, String rawText) {
-    String docId = trimmed(fields.get("doc_id"));
+    Object docIdValue = fields.get("doc_id");
+    String docId = docIdValue instanceof String id ? trimmed(id) : null;
+    String surrogate = unpairedSurrogate(fields);
+    if (surrogate != null) {
+      return CorpusRecord.rejected(RejectReason.INVALID_UNICODE, surrogate, file, line, docId,
+          raw(rawText));
+    }
     Object text = fields.get("text");
-    if (!(text instanceof String)) {
+    if (text == null) {
       return CorpusRecord.rejected(RejectReason.MISSING_TEXT, "no field 'text'", file, line, docId,
           raw(rawText));
+    }
+    if (text instanceof NonString ns) {
+      return CorpusRecord.rejected(RejectReason.INVALID_TEXT, wrongType("text", ns), file, line,
+          docId, raw(rawText));
     }
     if (((String) text).isBlank()) {
       return CorpusRecord.rejected(RejectReason.EMPTY_TEXT, "'text' is blank", file, line, docId,
           raw(rawText));
     }
+    if (docIdValue instanceof NonString ns) {
+      return CorpusRecord.rejected(RejectReason.INVALID_DOC_ID, wrongType("doc_id", ns), file, line,
+          null, raw(rawText));
+    }
     if (docId == null) {
       return CorpusRecord.rejected(RejectReason.MISSING_DOC_ID, "no non-blank 'doc_id'", file, line,
           null, raw(rawText));
+    }
+    if (fields.get("source") instanceof NonString ns) {
+      return CorpusRecord.rejected(RejectReason.INVALID_SOURCE, wrongType("source", ns), file, line,
+          docId, raw(rawText));
     }
     Map<String, String> extra = new LinkedHashMap<>();
     fields.forEach((k, v) -> {
       if (!k.equals("doc_id") && !k.equals("lang") && !k.equals("domain") && !k.equals("text")
           && !k.equals("source") && v != null) {
-        extra.put(k, v.toString());
+        extra.put(k, v instanceof NonString ns ? ns.text() : v.toString());
       }
     });
     return document(docId, fields.get("lang"), fields.get("domain"), (String) text,
@@ -113,6 +145,14 @@ final class RecordValidator implements Serializable {
 
   private CorpusRecord document(String docId, Object langValue, Object domainValue, String text,
       String source, Map<String, String> extra, String file, Long line, String rawText) {
+    if (langValue instanceof NonString ns) {
+      return CorpusRecord.rejected(RejectReason.INVALID_LANG, wrongType("lang", ns), file, line,
+          docId, raw(rawText));
+    }
+    if (domainValue instanceof NonString ns) {
+      return CorpusRecord.rejected(RejectReason.INVALID_DOMAIN, wrongType("domain", ns), file, line,
+          docId, raw(rawText));
+    }
     String lang = normalisedLabel(langValue);
     if (lang == null) {
       return CorpusRecord.rejected(RejectReason.MISSING_LANG, "lang = " + langValue, file, line,
@@ -125,11 +165,20 @@ final class RecordValidator implements Serializable {
     }
     long bytes = utf8Length(text);
     if (bytes > maxTextBytes) {
-      return CorpusRecord.rejected(RejectReason.TEXT_TOO_LONG,
-          "text is " + bytes + " bytes, limit ingest.max-text-bytes = " + maxTextBytes, file, line,
-          docId, raw(rawText));
+      return tooLong(String.valueOf(bytes), file, line, docId, raw(rawText));
     }
     return CorpusRecord.document(docId, lang, domain, text, source, extra, file, line);
+  }
+
+  /** The text has more than ingest.max-text-bytes; {@code size} says how many bytes it has. */
+  CorpusRecord tooLong(String size, String file, Long line, String docId, String raw) {
+    return CorpusRecord.rejected(RejectReason.TEXT_TOO_LONG,
+        "text is " + size + " bytes, limit ingest.max-text-bytes = " + maxTextBytes, file, line,
+        docId, raw);
+  }
+
+  long maxTextBytes() {
+    return maxTextBytes;
   }
 
   String raw(String s) {
@@ -169,6 +218,46 @@ final class RecordValidator implements Serializable {
         .decode(in, CharBuffer.allocate(bytes.length + 1), true);
     int at = r.isError() ? in.position() : Math.max(0, bytes.length - 1);
     return "invalid UTF-8 at byte " + at + String.format(" (0x%02x)", bytes[at] & 0xff);
+  }
+
+  private static String wrongType(String field, NonString v) {
+    return "'" + field + "' is a " + v.type() + " (" + abbreviated(v.text()) + "); it must be a string"
+        + (field.equals("text") ? "" : ", e.g. \"" + abbreviated(v.text()) + "\"");
+  }
+
+  private static String abbreviated(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+  }
+
+  /**
+   * Where a key or string value holds a surrogate without its pair (JSON allows "\\ud800"), or null.
+   * Stored as UTF-8 it would become '?', so the record is quarantined instead.
+   */
+  private static String unpairedSurrogate(Map<String, Object> fields) {
+    for (Map.Entry<String, Object> e : fields.entrySet()) {
+      int at = unpairedAt(e.getKey());
+      if (at >= 0) {
+        return String.format("a field name holds an unpaired surrogate U+%04X at char %d",
+            (int) e.getKey().charAt(at), at);
+      }
+      if (e.getValue() instanceof String s && (at = unpairedAt(s)) >= 0) {
+        return String.format("'%s' holds an unpaired surrogate U+%04X at char %d; UTF-8 cannot "
+            + "store it", e.getKey(), (int) s.charAt(at), at);
+      }
+    }
+    return null;
+  }
+
+  private static int unpairedAt(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static long utf8Length(String s) {

@@ -13,12 +13,15 @@ import org.moespark.config.Check;
  */
 public record TokenizerConfig(int vocabSize, double validationFraction, int seqLen,
     long trainMaxBytesPerLang) {
+  static final int MIN_SEQ_LEN = 8;
 
   public TokenizerConfig {
     Check.that(vocabSize >= 258, "tokenizer.vocab-size", vocabSize,
         "must be >= 258 (256 bytes + 2 special tokens)");
     Check.fraction("tokenizer.validation-fraction", validationFraction);
-    Check.positive("tokenizer.seq-len", seqLen);
+    Check.that(seqLen >= MIN_SEQ_LEN, "tokenizer.seq-len", seqLen, "must be >= %d: a position "
+        + "sees only the tokens before it in its sequence, so shorter sequences leave the model "
+        + "(almost) no context; typical values are 128 to 4096", MIN_SEQ_LEN);
     Check.that(trainMaxBytesPerLang >= 0, "tokenizer.train-max-bytes-per-lang",
         trainMaxBytesPerLang, "must be >= 0 (0 = no cap)");
   }

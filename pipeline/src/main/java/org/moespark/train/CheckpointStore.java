@@ -38,6 +38,7 @@ public final class CheckpointStore {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PREFIX = "step-";
+  private static final String TMP = "_tmp-";
 
   private final Path root;
   private final FileSystem fs;
@@ -59,8 +60,9 @@ public final class CheckpointStore {
    */
   public Path save(CheckpointManifest m, ParamBuffer params, Map<String, INDArray> state) {
     Path dir = new Path(root, String.format("%s%09d", PREFIX, m.step()));
-    Path tmp = new Path(root, "_tmp-" + dir.getName() + "-" + System.nanoTime());
+    Path tmp = new Path(root, TMP + dir.getName() + "-" + System.nanoTime());
     try {
+      removeStaleTemporaries(m.step());
       fs.mkdirs(tmp);
       List<INDArray> arrays = new ArrayList<>();
       arrays.add(params.params());
@@ -83,14 +85,56 @@ public final class CheckpointStore {
       prune();
       LOG.info("checkpoint step {} -> {}", m.step(), dir);
       return dir;
-    } catch (IOException e) {
-      throw new UncheckedIOException("checkpoint " + dir + ": " + e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      // A full disk must not stay full because of the half-written checkpoint.
+      deleteQuietly(tmp);
+      throw e instanceof IOException io
+          ? new UncheckedIOException("checkpoint " + dir + ": " + e.getMessage(), io) : (RuntimeException) e;
     }
   }
 
   /** The newest complete checkpoint's manifest, if any. */
   public Optional<CheckpointManifest> latest() {
-    return completeSteps().stream().reduce((a, b) -> b).map(this::manifest);
+    Optional<Long> newest = completeSteps().stream().reduce((a, b) -> b);
+    newest.ifPresent(step -> {
+      try {
+        removeStaleTemporaries(step);
+      } catch (IOException e) {
+        LOG.warn("could not remove stale temporary checkpoints under {}: {}", root, e.getMessage());
+      }
+    });
+    return newest.map(this::manifest);
+  }
+
+  /**
+   * Deletes the temporaries of killed writes: {@code _tmp-step-N-*} with {@code N <= upToStep}.
+   * save() passes its own step, so the space is free before it writes; latest() passes the newest
+   * complete step, so the temporary of a later step, which a running trainer may be writing while
+   * {@code route} reads, is left alone.
+   */
+  void removeStaleTemporaries(long upToStep) throws IOException {
+    if (!fs.exists(root)) {
+      return;
+    }
+    for (FileStatus st : fs.listStatus(root)) {
+      String n = st.getPath().getName();
+      if (!n.startsWith(TMP + PREFIX)) {
+        continue;
+      }
+      String digits = n.substring((TMP + PREFIX).length()).replaceFirst("-.*$", "");
+      if (digits.matches("[0-9]+") && Long.parseLong(digits) <= upToStep) {
+        LOG.info("removing {}, left by an interrupted checkpoint write", st.getPath());
+        fs.delete(st.getPath(), true);
+      }
+    }
+  }
+
+  private void deleteQuietly(Path p) {
+    try {
+      fs.delete(p, true);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not remove {}: {}", p, e.getMessage());
+    }
   }
 
   /** Steps of the complete checkpoints, oldest first. */

@@ -25,7 +25,11 @@ class PipelineConfigTest {
         Arguments.of(List.of("model.expertz=8"), "model.expertz = 8", "unknown key (did you mean model.experts?)"),
         Arguments.of(List.of("model.router=relu"), "model.router = relu", "softmax|sigmoid"),
         Arguments.of(List.of("tokenizer.vocab-size=100"), "tokenizer.vocab-size = 100", ">= 258"),
-        Arguments.of(List.of("model.experts=many"), "model", "experts"),
+        Arguments.of(List.of("model.experts=eight"), "model.experts = eight",
+            "must be a number, e.g. --set model.experts=8 (the default)"),
+        Arguments.of(List.of("model.tie-embeddings=maybe"), "model.tie-embeddings = maybe",
+            "must be true or false"),
+        Arguments.of(List.of("tokenizer.seq-len=1"), "tokenizer.seq-len = 1", "must be >= 8"),
         Arguments.of(List.of("noequals"), "--set = noequals", "key=value"));
   }
 

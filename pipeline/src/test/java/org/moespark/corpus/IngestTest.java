@@ -12,10 +12,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.moespark.spark.LocalSpark;
 import org.moespark.spark.Tables;
@@ -111,6 +115,133 @@ class IngestTest {
     assertThat(big.<Long>getAs("line")).isEqualTo(11L);  // line numbers count the blank line too
     assertThat(big.<String>getAs("raw")).hasSize(50);  // truncated at ingest.raw-truncate-chars
     assertThat(big.<String>getAs("detail")).contains("201 bytes").contains("max-text-bytes = 200");
+  }
+
+  /**
+   * The hostile corpus of issue #14, beside good files: a symlink loop, a Parquet file with INT32
+   * doc_id and INT64 text, a lone surrogate, numeric labels, a BOM, CRLF, a raw NUL, a truncated
+   * gzip, a .gz that is not gzip, a corrupt Parquet file, a broken link and a FIFO.
+   */
+  static Path hostileCorpus() throws IOException, InterruptedException {
+    Path in = dir.resolve("hostile");
+    Path web = Files.createDirectories(in.resolve("text/en/web"));
+    Files.writeString(web.resolve("a.txt"), "hi");
+    Files.createSymbolicLink(web.resolve("up"), Path.of(".."));
+    Files.createSymbolicLink(in.resolve("text/en/self"), Path.of("../en"));
+    Files.writeString(web.resolve("crlf.txt"), "line one\r\nline two\r\n");
+    Files.createSymbolicLink(in.resolve("broken.jsonl"), in.resolve("no-such-target.jsonl"));
+    spark.createDataFrame(List.of(RowFactory.create("pq1", "it", "legal", "Articolo 1"),
+            RowFactory.create("pq2", "it", "legal", "Articolo 2")),
+        new StructType().add("doc_id", "string").add("lang", "string").add("domain", "string")
+            .add("text", "string"))
+        .coalesce(1).write().parquet(in.resolve("good.parquet").toString());
+    spark.createDataFrame(List.of(RowFactory.create(1, "it", "legal", 10L),
+            RowFactory.create(2, "it", "legal", 20L)),
+        new StructType().add("doc_id", "int").add("lang", "string").add("domain", "string")
+            .add("text", "long"))
+        .coalesce(1).write().parquet(in.resolve("wrong.parquet").toString());
+    Files.write(in.resolve("corrupt.parquet"), "PAR1 this is not a parquet file".getBytes(StandardCharsets.UTF_8));
+    Files.writeString(in.resolve("labels.jsonl"), String.join("\n",
+        "{\"text\":\"x\\ud800y\",\"doc_id\":\"s1\",\"lang\":\"en\",\"domain\":\"web\"}",
+        "{\"doc_id\":\"n1\",\"lang\":42,\"domain\":\"web\",\"text\":\"t\"}",
+        "{\"doc_id\":\"n2\",\"lang\":\"en\",\"domain\":7,\"text\":\"t\"}",
+        "{\"doc_id\":\"n3\",\"lang\":\"en\",\"domain\":\"web\",\"text\":42}",
+        "{\"doc_id\":42,\"lang\":\"en\",\"domain\":\"web\",\"text\":\"t\"}",
+        "{\"doc_id\":\"ok1\",\"lang\":\"en\",\"domain\":\"web\",\"text\":\"pair \\ud83d\\ude00\"}",
+        "{\"doc_id\":\"twice\",\"lang\":\"en\",\"domain\":\"web\",\"text\":\"a\",\"text\":\"b\"}"));
+    ByteArrayOutputStream bom = new ByteArrayOutputStream();
+    bom.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+    bom.write(("{\"doc_id\":\"b1\",\"lang\":\"en\",\"domain\":\"web\",\"text\":\"first\"}\r\n"
+        + "{\"doc_id\":\"b2\",\"lang\":\"en\",\"domain\":\"web\",\"text\":\"second\"}\r\n")
+        .getBytes(StandardCharsets.UTF_8));
+    Files.write(in.resolve("bom.jsonl"), bom.toByteArray());
+    Files.writeString(in.resolve("nul.jsonl"),
+        "{\"doc_id\":\"z\",\"lang\":\"en\",\"domain\":\"web\",\"text\":\"a\u0000b\"}\n");
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    java.util.Random random = new java.util.Random(1);
+    try (OutputStream out = new GZIPOutputStream(gz)) {
+      for (int i = 0; i < 20; i++) {
+        StringBuilder text = new StringBuilder();
+        random.ints(120, 'a', 'z' + 1).forEach(c -> text.append((char) c));
+        out.write(("{\"doc_id\":\"cut" + i + "\",\"lang\":\"en\",\"domain\":\"web\",\"text\":\""
+            + text + "\"}\n").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    byte[] whole = gz.toByteArray();
+    Files.write(in.resolve("cut.jsonl.gz"), java.util.Arrays.copyOf(whole, whole.length / 2));
+    Files.writeString(in.resolve("plain.jsonl.gz"), "{\"doc_id\":\"g\"} is not gzip\n");
+    // A FIFO nobody writes to: reading it would block forever.
+    new ProcessBuilder("mkfifo", in.resolve("pipe.jsonl").toString()).inheritIO().start().waitFor();
+    return in;
+  }
+
+  @Test
+  @Timeout(120)
+  void aHostileCorpusIngestsQuicklyWithEveryBadKindUnderItsOwnReason() throws Exception {
+    Path in = hostileCorpus();
+    String out = dir.resolve("out-hostile").toString();
+    long t0 = System.nanoTime();
+    Ingest.Result r = Ingest.run(spark, CFG, List.of(in.toString()), InputFormat.AUTO, out, "h");
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("hostile corpus: %.1f s, %s%n", seconds, r);
+
+    assertThat(seconds).isLessThan(60);
+    assertThat(r.read()).isEqualTo(r.documents() + r.quarantined());
+    List<Row> docs = Tables.read(spark, out, "documents", "h").orderBy("doc_id").collectAsList();
+    List<String> ids = docs.stream().map(d -> d.<String>getAs("doc_id")).toList();
+    long fromCut = ids.stream().filter(id -> id.startsWith("cut")).count();
+    assertThat(fromCut).isBetween(1L, 19L);
+    assertThat(ids.stream().filter(id -> !id.startsWith("cut"))).containsExactly(
+        "b1", "b2", "ok1", "pq1", "pq2", "text/en/web/a.txt", "text/en/web/crlf.txt");
+    boolean fifo = Files.exists(in.resolve("pipe.jsonl"));
+    assertThat(r.byReason()).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+        Map.entry("symlink_loop", 2L),
+        Map.entry("invalid_text", 3L),       // 2 from wrong.parquet (INT64), 1 JSON number
+        Map.entry("invalid_unicode", 1L),
+        Map.entry("invalid_lang", 1L),
+        Map.entry("invalid_domain", 1L),
+        Map.entry("invalid_doc_id", 1L),
+        Map.entry("malformed_json", 2L),     // raw NUL, repeated key
+        // truncated gzip, not gzip, corrupt Parquet, broken link (+ the FIFO)
+        Map.entry("unreadable_file", fifo ? 5L : 4L)));
+
+    // Text is kept byte-exact: CRLF, the BOM-less first record, a surrogate pair.
+    Map<String, String> text = new java.util.HashMap<>();
+    docs.forEach(d -> text.put(d.getAs("doc_id"), d.getAs("text")));
+    assertThat(text.get("text/en/web/crlf.txt")).isEqualTo("line one\r\nline two\r\n");
+    assertThat(text.get("b1")).isEqualTo("first");
+    assertThat(text.get("ok1")).isEqualTo("pair \ud83d\ude00");
+
+    Dataset<Row> q = Tables.read(spark, out, "quarantine", "h");
+    Row surrogate = q.where("reason = 'invalid_unicode'").first();
+    assertThat(surrogate.<String>getAs("raw")).contains("x\\ud800y");  // the line as read
+    assertThat(surrogate.<String>getAs("detail")).contains("'text'", "U+D800");
+    assertThat(q.where("reason = 'invalid_lang'").first().<String>getAs("detail"))
+        .contains("'lang' is a number (42)");
+    Row parquet = q.where("reason = 'invalid_text' and source_file like '%wrong.parquet%'")
+        .orderBy("line").first();
+    assertThat(parquet.<Long>getAs("line")).isEqualTo(1L);
+    assertThat(parquet.<String>getAs("detail")).contains("INT64", "10");
+    assertThat(parquet.<String>getAs("raw"))  // the row as JSON, cut at raw-truncate-chars = 50
+        .isEqualTo("{\"doc_id\":1,\"lang\":\"it\",\"domain\":\"legal\",\"text\":10}".substring(0, 50));
+    assertThat(q.where("reason = 'unreadable_file' and source_file like '%cut.jsonl.gz'").first()
+        .<String>getAs("detail")).contains("read failed after line " + fromCut);
+    assertThat(q.where("reason = 'unreadable_file' and source_file like '%corrupt.parquet'").count())
+        .isEqualTo(1);
+    assertThat(q.where("reason = 'symlink_loop'").collectAsList())
+        .extracting(l -> l.<String>getAs("source_file"))
+        .anySatisfy(f -> assertThat(f).endsWith("text/en/web/up"))
+        .anySatisfy(f -> assertThat(f).endsWith("text/en/self"));
+  }
+
+  @Test
+  void anInputDirectoryWithoutFilesNamesThePath() throws IOException {
+    Path empty = Files.createDirectories(dir.resolve("nothing/_hidden"));
+    Files.writeString(empty.resolve("x.jsonl"), "{}");
+    assertThatThrownBy(() -> InputFiles.expand(List.of(dir.resolve("nothing").toString()),
+        InputFormat.AUTO, new org.apache.hadoop.conf.Configuration()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nothing: the directory holds no input files");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package org.moespark.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,35 @@ class CheckpointStoreTest {
     Files.createDirectories(dir.resolve("step-000000009"));  // a crash mid-write: no manifest
     assertThat(store.completeSteps()).containsExactly(2L, 3L);
     assertThat(store.latest().orElseThrow().step()).isEqualTo(3);
+  }
+
+  @Test
+  void temporariesOfKilledWritesAreRemovedOnTheNextSaveOrResume() throws Exception {
+    ParamBuffer a = buffer();
+    CheckpointStore store = new CheckpointStore(dir.toString(), 3, new Configuration());
+    store.save(manifest(1), a, Map.of("adam.m", Nd4j.zeros(DataType.FLOAT, a.size())), EXPERT);
+    // kill -9 during the writes of steps 1 and 2; step 3 is being written by a running trainer.
+    for (String tmp : List.of("_tmp-step-000000001-11", "_tmp-step-000000002-22", "_tmp-step-000000003-33")) {
+      Files.write(Files.createDirectories(dir.resolve(tmp)).resolve("dense.bin"), new byte[64]);
+    }
+
+    assertThat(store.latest().orElseThrow().step()).isEqualTo(1);
+    assertThat(dir.toFile().list()).containsExactlyInAnyOrder(
+        "step-000000001", "_tmp-step-000000002-22", "_tmp-step-000000003-33");
+
+    store.save(manifest(2), a, Map.of("adam.m", Nd4j.zeros(DataType.FLOAT, a.size())), EXPERT);
+    assertThat(dir.toFile().list()).filteredOn(n -> !n.startsWith(".")).containsExactlyInAnyOrder(
+        "step-000000001", "step-000000002", "_tmp-step-000000003-33");
+  }
+
+  @Test
+  void aFailedWriteLeavesNoTemporary() throws Exception {
+    ParamBuffer a = buffer();
+    CheckpointStore store = new CheckpointStore(dir.toString(), 3, new Configuration());
+    // A state array the manifest names but the caller lacks fails mid-write, like a full disk.
+    assertThatThrownBy(() -> store.save(manifest(4), a, Map.of(), EXPERT))
+        .isInstanceOf(RuntimeException.class);
+    assertThat(dir.toFile().list()).noneMatch(n -> n.startsWith("_tmp-"));
   }
 
   @Test
