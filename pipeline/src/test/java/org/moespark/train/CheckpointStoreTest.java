@@ -63,7 +63,7 @@ class CheckpointStoreTest {
   void temporariesOfKilledWritesAreRemovedOnTheNextSaveOrResume() throws Exception {
     ParamBuffer a = buffer();
     CheckpointStore store = new CheckpointStore(dir.toString(), 3, new Configuration());
-    store.save(manifest(1), a, Map.of("adam.m", Nd4j.zeros(DataType.FLOAT, a.size())), EXPERT);
+    store.save(manifest(1), a, Map.of("adam.m", Nd4j.zeros(DataType.FLOAT, a.size())));
     // kill -9 during the writes of steps 1 and 2; step 3 is being written by a running trainer.
     for (String tmp : List.of("_tmp-step-000000001-11", "_tmp-step-000000002-22", "_tmp-step-000000003-33")) {
       Files.write(Files.createDirectories(dir.resolve(tmp)).resolve("dense.bin"), new byte[64]);
@@ -73,7 +73,7 @@ class CheckpointStoreTest {
     assertThat(dir.toFile().list()).containsExactlyInAnyOrder(
         "step-000000001", "_tmp-step-000000002-22", "_tmp-step-000000003-33");
 
-    store.save(manifest(2), a, Map.of("adam.m", Nd4j.zeros(DataType.FLOAT, a.size())), EXPERT);
+    store.save(manifest(2), a, Map.of("adam.m", Nd4j.zeros(DataType.FLOAT, a.size())));
     assertThat(dir.toFile().list()).filteredOn(n -> !n.startsWith(".")).containsExactlyInAnyOrder(
         "step-000000001", "step-000000002", "_tmp-step-000000003-33");
   }
@@ -83,7 +83,7 @@ class CheckpointStoreTest {
     ParamBuffer a = buffer();
     CheckpointStore store = new CheckpointStore(dir.toString(), 3, new Configuration());
     // A state array the manifest names but the caller lacks fails mid-write, like a full disk.
-    assertThatThrownBy(() -> store.save(manifest(4), a, Map.of(), EXPERT))
+    assertThatThrownBy(() -> store.save(manifest(4), a, Map.of()))
         .isInstanceOf(RuntimeException.class);
     assertThat(dir.toFile().list()).noneMatch(n -> n.startsWith("_tmp-"));
   }
