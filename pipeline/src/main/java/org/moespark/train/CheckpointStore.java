@@ -56,23 +56,59 @@ public final class CheckpointStore {
 
   /**
    * Saves parameters and state arrays (same layout as the parameters) under {@code m.step()};
-   * {@link ParamBuffer.Role#EXPERT} slots go to the per-expert files.
+   * {@link ParamBuffer.Role#EXPERT} slots go to the per-expert files. One process holding every
+   * expert: {@link #begin}, {@link #writeExperts}, {@link #commit} in one call.
    */
   public Path save(CheckpointManifest m, ParamBuffer params, Map<String, INDArray> state) {
-    Path dir = new Path(root, String.format("%s%09d", PREFIX, m.step()));
-    Path tmp = new Path(root, TMP + dir.getName() + "-" + System.nanoTime());
+    Path tmp = begin(m.step(), System.nanoTime());
+    writeExperts(tmp, m, params, state);
+    return commit(tmp, m, params, state);
+  }
+
+  /**
+   * Starts the checkpoint of {@code step} in a temporary directory named by {@code token} (every
+   * rank of a distributed save passes the same token, so they write into one directory), after
+   * removing the temporaries that killed writes left. Called once, before any rank writes.
+   */
+  public Path begin(long step, long token) {
+    Path tmp = temporary(step, token);
     try {
-      removeStaleTemporaries(m.step());
+      removeStaleTemporaries(step);
       fs.mkdirs(tmp);
-      List<INDArray> arrays = new ArrayList<>();
-      arrays.add(params.params());
-      m.state().forEach(name -> arrays.add(state.get(name)));
-      List<ParamBuffer.Slot> dense = params.slots().stream().filter(s -> !s.isExpert()).toList();
-      List<ParamBuffer.Slot> experts = params.slots().stream().filter(ParamBuffer.Slot::isExpert).toList();
-      write(new Path(tmp, "dense.bin"), arrays, dense, -1, m.experts());
-      for (int e = 0; e < m.experts() && !experts.isEmpty(); e++) {
-        write(new Path(tmp, String.format("expert-%05d.bin", e)), arrays, experts, e, m.experts());
+      return tmp;
+    } catch (IOException e) {
+      throw new UncheckedIOException("checkpoint " + tmp + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The temporary directory {@link #begin} made for {@code (step, token)}. */
+  public Path temporary(long step, long token) {
+    return new Path(root, TMP + dir(step).getName() + "-" + token);
+  }
+
+  /**
+   * Writes {@code expert-NNNNN.bin} for each expert {@code params} holds (global ids from
+   * {@link ParamBuffer#firstExpert()}): an expert-parallel rank writes its own experts.
+   */
+  public void writeExperts(Path tmp, CheckpointManifest m, ParamBuffer params, Map<String, INDArray> state) {
+    List<ParamBuffer.Slot> experts = params.slots().stream().filter(ParamBuffer.Slot::isExpert).toList();
+    int local = localExperts(params, m.experts());
+    guarded(tmp, () -> {
+      for (int e = 0; e < local && !experts.isEmpty(); e++) {
+        write(new Path(tmp, expertFile(params.firstExpert() + e)), arrays(m, params, state), experts, e, local);
       }
+    });
+  }
+
+  /**
+   * Writes {@code dense.bin} and the manifest and renames the directory into place: the
+   * checkpoint is complete from here on. Called once, after every expert file is written.
+   */
+  public Path commit(Path tmp, CheckpointManifest m, ParamBuffer params, Map<String, INDArray> state) {
+    Path dir = dir(m.step());
+    List<ParamBuffer.Slot> dense = params.slots().stream().filter(s -> !s.isExpert()).toList();
+    guarded(tmp, () -> {
+      write(new Path(tmp, "dense.bin"), arrays(m, params, state), dense, -1, 1);
       try (FSDataOutputStream out = fs.create(new Path(tmp, "manifest.json"), true)) {
         JSON.writerWithDefaultPrettyPrinter().writeValue((java.io.OutputStream) out, m);
       }
@@ -83,14 +119,41 @@ public final class CheckpointStore {
         throw new IOException("rename " + tmp + " -> " + dir + " failed");
       }
       prune();
-      LOG.info("checkpoint step {} -> {}", m.step(), dir);
-      return dir;
+    });
+    LOG.info("checkpoint step {} -> {}", m.step(), dir);
+    return dir;
+  }
+
+  private interface IoStep {
+    void run() throws IOException;
+  }
+
+  private void guarded(Path tmp, IoStep step) {
+    try {
+      step.run();
     } catch (IOException | RuntimeException e) {
       // A full disk must not stay full because of the half-written checkpoint.
       deleteQuietly(tmp);
       throw e instanceof IOException io
-          ? new UncheckedIOException("checkpoint " + dir + ": " + e.getMessage(), io) : (RuntimeException) e;
+          ? new UncheckedIOException("checkpoint " + tmp + ": " + e.getMessage(), io) : (RuntimeException) e;
     }
+  }
+
+  private static List<INDArray> arrays(CheckpointManifest m, ParamBuffer params, Map<String, INDArray> state) {
+    List<INDArray> arrays = new ArrayList<>();
+    arrays.add(params.params());
+    m.state().forEach(name -> arrays.add(state.get(name)));  // null: skipped on load
+    return arrays;
+  }
+
+  /** Experts the expert slots of {@code params} hold (E, or E/P on an expert-parallel rank). */
+  private static int localExperts(ParamBuffer params, int experts) {
+    return params.slots().stream().filter(ParamBuffer.Slot::isExpert).findFirst()
+        .map(s -> (int) s.shape()[0]).orElse(experts);
+  }
+
+  private static String expertFile(int expert) {
+    return String.format("expert-%05d.bin", expert);
   }
 
   /** The newest complete checkpoint's manifest, if any. */
@@ -167,19 +230,19 @@ public final class CheckpointStore {
 
   /**
    * Loads step {@code m.step()} into {@code params} and the state arrays (allocated like params);
-   * state arrays missing from {@code state} are skipped (inference needs the parameters only).
+   * state arrays missing from {@code state} are skipped (inference needs the parameters only). The
+   * expert files read are those of the experts {@code params} holds, so a checkpoint written at any
+   * expert-parallel degree loads at any other (re-sharding is a choice of files).
    */
   public void load(CheckpointManifest m, ParamBuffer params, Map<String, INDArray> state) {
-    List<INDArray> arrays = new ArrayList<>();
-    arrays.add(params.params());
-    m.state().forEach(name -> arrays.add(state.get(name)));  // null: skipped
+    List<INDArray> arrays = arrays(m, params, state);
     List<ParamBuffer.Slot> dense = params.slots().stream().filter(s -> !s.isExpert()).toList();
     List<ParamBuffer.Slot> experts = params.slots().stream().filter(ParamBuffer.Slot::isExpert).toList();
+    int local = localExperts(params, m.experts());
     Path dir = dir(m.step());
-    read(new Path(dir, "dense.bin"), arrays, dense, -1, m.experts(), m.dataType());
-    for (int e = 0; e < m.experts() && !experts.isEmpty(); e++) {
-      read(new Path(dir, String.format("expert-%05d.bin", e)), arrays, experts, e, m.experts(),
-          m.dataType());
+    read(new Path(dir, "dense.bin"), arrays, dense, -1, 1, m.dataType());
+    for (int e = 0; e < local && !experts.isEmpty(); e++) {
+      read(new Path(dir, expertFile(params.firstExpert() + e)), arrays, experts, e, local, m.dataType());
     }
   }
 
@@ -208,7 +271,7 @@ public final class CheckpointStore {
     }
   }
 
-  /** The ranges of {@code slots} (for an expert slot, expert e's slice) in the flat layout. */
+  /** The ranges of {@code slots} (for an expert slot, local expert e's slice of {@code experts}) in the flat layout. */
   private static List<long[]> ranges(List<ParamBuffer.Slot> slots, int expert, int experts) {
     List<long[]> r = new ArrayList<>();
     for (ParamBuffer.Slot s : slots) {

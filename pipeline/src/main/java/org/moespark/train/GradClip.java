@@ -11,7 +11,14 @@ public final class GradClip {
    * ({@code maxNorm = 0}: no clipping) and returns the norm before clipping.
    */
   public static double clip(INDArray grads, double maxNorm) {
-    double norm = grads.norm2Number().doubleValue();
+    return clip(grads, maxNorm, grads.norm2Number().doubleValue());
+  }
+
+  /**
+   * The same with the norm given: an expert-parallel rank holds a slice of the model, so the norm
+   * of the whole gradient is assembled across ranks first.
+   */
+  public static double clip(INDArray grads, double maxNorm, double norm) {
     if (maxNorm > 0 && norm > maxNorm) {
       grads.muli(maxNorm / norm);
     }

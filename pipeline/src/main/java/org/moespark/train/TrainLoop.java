@@ -8,12 +8,14 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.moespark.config.PipelineConfig;
 import org.moespark.dist.Collective;
+import org.moespark.dist.ExpertGrid;
 import org.moespark.model.LossParts;
 import org.moespark.model.ModelConfig;
 import org.moespark.model.MoeTransformer;
 import org.moespark.model.ParamBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,7 @@ public final class TrainLoop {
   private final TrainConfig tc;
   private final String variant;
   private final Collective dp;
+  private final ExpertGrid grid;
   private final CheckpointStore store;
   private final TrainSink sink;
   private final int[][] evalSequences;
@@ -70,21 +73,29 @@ public final class TrainLoop {
   private long commNanos;
 
   /**
-   * @param dp the data-parallel group (one rank for the local engine)
+   * @param grid this rank's groups: the world (data parallel), and with expert parallelism its
+   *     expert group and expert replicas (one rank for the local engine)
    * @param evalSequences the fixed validation sequences (every rank holds the same ones)
    */
-  public TrainLoop(PipelineConfig cfg, ModelConfig modelCfg, String variant, Collective dp,
+  public TrainLoop(PipelineConfig cfg, ModelConfig modelCfg, String variant, ExpertGrid grid,
       CheckpointStore store, TrainSink sink, int[][] evalSequences, String tokenizerHash) {
+    this(cfg, modelCfg, variant, grid, store, sink, evalSequences, tokenizerHash, DataType.FLOAT);
+  }
+
+  /** In {@code type}: DOUBLE lets equivalence tests separate the math from float32 rounding. */
+  TrainLoop(PipelineConfig cfg, ModelConfig modelCfg, String variant, ExpertGrid grid,
+      CheckpointStore store, TrainSink sink, int[][] evalSequences, String tokenizerHash, DataType type) {
     this.modelCfg = modelCfg;
     this.tc = cfg.train();
     this.variant = variant;
-    this.dp = dp;
+    this.grid = grid;
+    this.dp = grid.world();
     this.store = store;
     this.sink = sink;
     this.evalSequences = evalSequences;
     this.tokenizerHash = tokenizerHash;
     this.flatConfig = cfg.flat();
-    model = MoeTransformer.create(modelCfg, DataType.FLOAT, tc.seed());
+    model = MoeTransformer.create(modelCfg, type, tc.seed(), grid.shard(modelCfg.experts()));
     if (dp.size() > 1) {
       // the Switch loss's f_i is a global-batch quantity: sum the routed counts over the ranks
       model.sumLoadsWith(load -> {
@@ -103,6 +114,15 @@ public final class TrainLoop {
       bias[i] = pb.view(MoeTransformer.moePrefix(moeLayers[i]) + MoeTransformer.EXPERT_BIAS);
     }
     unigram = Evaluation.unigramEntropy(evalSequences);
+    long expertParams = pb.size() - pb.expertOffset();
+    if (dp.rank() == 0) {
+      // parameters, gradients and the two AdamW moments: 4 arrays of the buffer's type
+      long width = 4L * pb.dataType().width();
+      LOG.info(String.format("%s: per rank %,d dense + %,d expert parameters (%s of the experts);"
+              + " parameters, gradients and AdamW state %,.1f MB dense + %,.1f MB experts", variant,
+          pb.expertOffset(), expertParams, grid.expertParallel() == 1 ? "all" : "1/" + grid.expertParallel(),
+          pb.expertOffset() * width / 1e6, expertParams * width / 1e6));
+    }
   }
 
   /** Fault injection for tests: the gradient becomes NaN at these (1-based) steps. */
@@ -165,7 +185,7 @@ public final class TrainLoop {
       INDArray grads = pb.grads();
       if (dp.size() > 1) {
         long c0 = System.nanoTime();
-        dp.allReduceSum(grads);
+        sumGradients(grads);
         stats.sumOver(dp);
         commNanos += System.nanoTime() - c0;
       }
@@ -176,7 +196,7 @@ public final class TrainLoop {
       if (injectNanAt.contains(step + 1)) {
         grads.putScalar(0, Float.NaN);
       }
-      double gradNorm = GradClip.clip(grads, tc.clipNorm());
+      double gradNorm = GradClip.clip(grads, tc.clipNorm(), globalNorm(grads));
       double lr = schedule.at((int) step);
       step++;
       tokensSeen += tokensPerStep;
@@ -237,6 +257,33 @@ public final class TrainLoop {
     }
   }
 
+  /**
+   * Dense gradients summed over the world; expert gradients (the expert region at the end of the
+   * buffer) over the replicas of this rank's experts: the expert group already brought every
+   * rank's tokens to them.
+   */
+  private void sumGradients(INDArray grads) {
+    long split = pb.expertOffset();
+    if (grid.expertParallel() == 1 || split == pb.size()) {
+      dp.allReduceSum(grads);
+      return;
+    }
+    dp.allReduceSum(grads.get(NDArrayIndex.interval(0, split)));
+    grid.replicas().allReduceSum(grads.get(NDArrayIndex.interval(split, pb.size())));
+  }
+
+  /** ‖g‖ of the whole model: sqrt(‖dense‖² + Σ over the expert group of ‖local experts‖²). */
+  private double globalNorm(INDArray grads) {
+    long split = pb.expertOffset();
+    if (grid.expertParallel() == 1 || split == pb.size()) {
+      return grads.norm2Number().doubleValue();
+    }
+    double dense = split == 0 ? 0 : grads.get(NDArrayIndex.interval(0, split)).norm2Number().doubleValue();
+    double[] experts = {Math.pow(grads.get(NDArrayIndex.interval(split, pb.size())).norm2Number().doubleValue(), 2)};
+    grid.experts().allReduceSum(experts);
+    return Math.sqrt(dense * dense + experts[0]);
+  }
+
   private void evaluate(double lr) {
     double[] sum = Evaluation.validationCeSum(model, evalSequences, tc.batchSize(), tc.evalBatches(),
         dp.rank(), dp.size());
@@ -251,18 +298,43 @@ public final class TrainLoop {
     }
   }
 
-  /** Rank 0 writes (every rank holds the same replicated state); the others wait for it. */
+  /**
+   * Rank 0 writes the replicated state and the manifest; the owners of each expert (the first
+   * expert group, ranks 0..P−1) write its file with its AdamW moments, into one temporary directory
+   * that rank 0 renames into place last, after a barrier (DESIGN §4).
+   */
   private void checkpoint(int accum) {
-    if (dp.rank() == 0) {
+    Map<String, Long> rng = new LinkedHashMap<>();
+    rng.put("adam.t", adam.steps());
+    rng.put("skipped", skipped);
+    CheckpointManifest m = new CheckpointManifest(CheckpointManifest.FORMAT, step, tokensSeen,
+        step * accum, rng, flatConfig, tokenizerHash, STATE,
+        pb.slots().stream().filter(ParamBuffer.Slot::isExpert).map(ParamBuffer.Slot::name).toList(),
+        modelCfg.experts(), pb.dataType().name());
+    Map<String, INDArray> state = Map.of("adam.m", adam.firstMoment(), "adam.v", adam.secondMoment());
+    boolean lead = dp.rank() == 0;
+    if (lead) {
       sink.beforeCheckpoint(step);
-      Map<String, Long> rng = new LinkedHashMap<>();
-      rng.put("adam.t", adam.steps());
-      rng.put("skipped", skipped);
-      store.save(new CheckpointManifest(CheckpointManifest.FORMAT, step, tokensSeen, step * accum,
-              rng, flatConfig, tokenizerHash, STATE,
-              pb.slots().stream().filter(ParamBuffer.Slot::isExpert).map(ParamBuffer.Slot::name).toList(),
-              modelCfg.experts(), pb.dataType().name()),
-          pb, Map.of("adam.m", adam.firstMoment(), "adam.v", adam.secondMoment()));
+    }
+    if (grid.expertParallel() == 1) {
+      if (lead) {
+        store.save(m, pb, state);
+      }
+      dp.barrier();
+      return;
+    }
+    long token = dp.allGather(new long[] {lead ? System.nanoTime() : 0})[0];
+    if (lead) {
+      store.begin(step, token);
+    }
+    dp.barrier();
+    org.apache.hadoop.fs.Path tmp = store.temporary(step, token);
+    if (dp.rank() < grid.expertParallel()) {
+      store.writeExperts(tmp, m, pb, state);
+    }
+    dp.barrier();
+    if (lead) {
+      store.commit(tmp, m, pb, state);
     }
     dp.barrier();
   }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.moespark.config.PipelineConfig;
 import org.moespark.dist.Collective;
+import org.moespark.dist.ExpertGrid;
 import org.moespark.model.ModelConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -51,7 +52,7 @@ public final class Trainer {
   /** Trains to {@code train.steps}; with {@code resume}, from the newest complete checkpoint. */
   TrainLoop.Result run(boolean resume) {
     TrainConfig tc = cfg.train();
-    TrainLoop loop = new TrainLoop(cfg, modelCfg, variant, Collective.single(), store, log,
+    TrainLoop loop = new TrainLoop(cfg, modelCfg, variant, ExpertGrid.of(Collective.single(), 1), store, log,
         evalSequences, tokenizerHash).injectNanAt(injectNanAt);
     Optional<CheckpointManifest> latest = resume ? store.latest() : Optional.empty();
     if (resume && latest.isEmpty()) {

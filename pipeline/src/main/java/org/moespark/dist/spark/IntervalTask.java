@@ -11,6 +11,7 @@ import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.sql.Row;
 import org.moespark.config.PipelineConfig;
 import org.moespark.dist.Collective;
+import org.moespark.dist.ExpertGrid;
 import org.moespark.model.ModelConfig;
 import org.moespark.tokenizer.Sequences;
 import org.moespark.train.CheckpointStore;
@@ -70,7 +71,8 @@ final class IntervalTask implements Serializable {
     try (Collective dp = Rendezvous.connect(ctx, cfg.train().collectiveTimeout())) {
       LOG.info("{} rank {}/{} (stage attempt {}): steps {}..{} on {} sequences", variant, dp.rank(),
           dp.size(), ctx.stageAttemptNumber(), from, until, mine.size());
-      TrainLoop loop = new TrainLoop(cfg, model, variant, dp, store, sink,
+      TrainLoop loop = new TrainLoop(cfg, model, variant,
+          ExpertGrid.of(dp, model.dense() ? 1 : cfg.train().expertParallel()), store, sink,
           SparkTrainStage.evalTokens(eval, model), tokenizerHash)
           .afterEachStep(step -> {
             if (fault != null) {
