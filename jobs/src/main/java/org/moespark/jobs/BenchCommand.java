@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks printing throughput and ratios to baselines measured in the same run.",
-    subcommands = {BenchModelCommand.class, BenchTokenizerCommand.class, BenchAnalyzeCommand.class})
+    subcommands = {BenchModelCommand.class, BenchTokenizerCommand.class, BenchAnalyzeCommand.class,
+        BenchCollectiveCommand.class})
 final class BenchCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandLine.Model.CommandSpec spec;
