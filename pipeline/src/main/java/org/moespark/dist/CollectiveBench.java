@@ -65,7 +65,7 @@ public final class CollectiveBench {
         double alg = bytes / seconds / 1e9;
         double bus = alg * (op.equals("allReduce") ? 2.0 * (n - 1) / n : (n - 1.0) / n);
         double sock = socket[sizes.indexOf(bytes)];
-        out.printf("%-10s %5d %6d %5d %9.2f %11.3f %11.3f %12.3f %13.2f%n", op, n, bytes / MB,
+        out.printf("%-10s %5d %6d %5d %9.2f %11.3f %11.3f %12.3f %13.3g%n", op, n, bytes / MB,
             iters, seconds * 1e3, alg, bus, sock, bus / sock);
       }
     }
