@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks printing throughput and ratios to baselines measured in the same run.",
     subcommands = {BenchModelCommand.class, BenchTokenizerCommand.class, BenchAnalyzeCommand.class,
-        BenchTrainCommand.class})
+        BenchTrainCommand.class, BenchCollectiveCommand.class})
 final class BenchCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandLine.Model.CommandSpec spec;

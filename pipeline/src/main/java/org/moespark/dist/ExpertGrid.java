@@ -4,35 +4,32 @@ import java.util.stream.IntStream;
 import org.moespark.model.ExpertShard;
 
 /**
- * The groups of one rank in a world of W ranks with expert parallelism P (DESIGN §4): the expert
- * group of the P consecutive ranks {@code [g·P, (g+1)·P)} (g = rank / P) shares the E experts; the
- * replica group {@code {rank % P, rank % P + P, …}} (W/P ranks) holds the same experts, over which
- * their gradients are summed.
+ * A rank's process groups for W ranks with expert-parallel degree P (DESIGN §4): the expert group
+ * is the P consecutive ranks [g·P, (g+1)·P) that share the E experts (rank i of it owns
+ * [i·E/P, (i+1)·E/P)); the replicas are the W/P ranks {r mod P, r mod P + P, …} holding the same
+ * experts, over which expert gradients are summed. Dense gradients are summed over the world.
  */
-public record ExpertGrid(Collective world, Collective experts, Collective replicas,
-    int expertParallel) {
+public record ExpertGrid(Collective world, Collective experts, Collective replicas, int expertParallel) {
+  /** The experts this rank holds of {@code experts} and how their rows travel. */
+  public ExpertShard shard(int experts) {
+    return expertParallel == 1 ? ExpertShard.all(experts) : AllToAllExchange.shard(this.experts, experts);
+  }
 
-  /**
-   * Creates this rank's two groups. Every rank calls it at the same point of its use of
-   * {@code world} (sub-groups are named by their creation order in the parent), and creates its
-   * own expert group first, then its own replica group.
-   */
+  /** Creates this rank's two groups (every rank in the same order: expert group, then replicas). */
   public static ExpertGrid of(Collective world, int expertParallel) {
     int w = world.size();
     if (expertParallel < 1 || w % expertParallel != 0) {
-      throw new IllegalArgumentException("expert parallelism " + expertParallel
-          + " must be >= 1 and divide the world of " + w + " ranks");
+      throw new IllegalArgumentException("train.expert-parallel = " + expertParallel
+          + " must divide the " + w + " ranks (train.workers)");
+    }
+    if (expertParallel == 1) {
+      return new ExpertGrid(world, Collective.single(), world, 1);
     }
     int r = world.rank();
     int first = r / expertParallel * expertParallel;
     Collective experts = world.group(IntStream.range(first, first + expertParallel).toArray());
-    Collective replicas = world.group(
-        IntStream.iterate(r % expertParallel, i -> i < w, i -> i + expertParallel).toArray());
+    Collective replicas = expertParallel == w ? Collective.single()
+        : world.group(IntStream.iterate(r % expertParallel, i -> i < w, i -> i + expertParallel).toArray());
     return new ExpertGrid(world, experts, replicas, expertParallel);
-  }
-
-  /** The experts of this rank: its slice of the expert group, one exchange per MoE layer. */
-  public ExpertShard shard(int totalExperts) {
-    return AllToAllExchange.shard(experts, totalExperts);
   }
 }

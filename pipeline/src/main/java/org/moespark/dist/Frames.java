@@ -3,6 +3,7 @@ package org.moespark.dist;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,12 @@ final class Frames {
   private Frames() {}
 
   static void install(ChannelPipeline p) {
-    p.addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME_BYTES, 0, 4, 0, 4));
+    LengthFieldBasedFrameDecoder frames =
+        new LengthFieldBasedFrameDecoder(MAX_FRAME_BYTES, 0, 4, 0, 4);
+    // Frames become views of the reads instead of copies into one growing buffer: the payload is
+    // copied once, into the caller's array.
+    frames.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+    p.addLast(frames);
     p.addLast(new LengthFieldPrepender(4));
   }
 

@@ -20,13 +20,12 @@ public final class InProcessCollective {
     }
     List<Collective> ranks = new ArrayList<>(size);
     for (int r = 0; r < size; r++) {
-      ranks.add(GroupCollective.root(new Mailboxes(r, inboxes, options), r, size));
+      ranks.add(GroupCollective.root(new Mailboxes(r, inboxes), r, size));
     }
     return List.copyOf(ranks);
   }
 
-  private record Mailboxes(int me, Inbox[] inboxes, CollectiveOptions options)
-      implements Transport {
+  private record Mailboxes(int me, Inbox[] inboxes) implements Transport {
     @Override
     public int attempt() {
       return 0;

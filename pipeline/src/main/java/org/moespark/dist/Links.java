@@ -59,8 +59,7 @@ final class Links implements Transport {
     return attempt;
   }
 
-  @Override
-  public CollectiveOptions options() {
+  CollectiveOptions options() {
     return options;
   }
 

@@ -3,6 +3,7 @@ package org.moespark.dist;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -28,6 +29,9 @@ public final class NettyTransport implements AutoCloseable {
   private static final int LOOP_THREADS = 2;
   private static final long CLOSE_WAIT_MILLIS = 2000;
   private static final long BIND_WAIT_MILLIS = 10_000;
+  /** Reads of up to a chunk: Netty's 64 KiB cap means 16 reads and wake-ups per chunk. */
+  private static final AdaptiveRecvByteBufAllocator BIG_READS =
+      new AdaptiveRecvByteBufAllocator(4096, 64 * 1024, Frames.CHUNK_BYTES);
 
   private final EventLoopGroup loop;
   private final Channel server;
@@ -40,6 +44,7 @@ public final class NettyTransport implements AutoCloseable {
         .channel(NioServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, BIG_READS)
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
@@ -91,7 +96,8 @@ public final class NettyTransport implements AutoCloseable {
     try {
       Bootstrap template = new Bootstrap().group(loop).channel(NioSocketChannel.class)
           .option(ChannelOption.TCP_NODELAY, true)
-          .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
+          .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+          .option(ChannelOption.RCVBUF_ALLOCATOR, BIG_READS);
       List<Dialer> dialers = new ArrayList<>();
       for (int p = 0; p < addresses.size(); p++) {
         if (p != rank) {

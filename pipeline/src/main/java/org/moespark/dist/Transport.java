@@ -10,8 +10,6 @@ interface Transport {
   /** The attempt every message of this world carries (a Spark stage attempt; 0 in process). */
   int attempt();
 
-  CollectiveOptions options();
-
   /** Where this rank's messages arrive. */
   Inbox inbox();
 

@@ -49,7 +49,7 @@ class ExpertGridTest {
     try {
       assertThatThrownBy(() -> ExpertGrid.of(world.get(0), 3))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("expert parallelism 3").hasMessageContaining("4 ranks");
+          .hasMessageContaining("train.expert-parallel = 3").hasMessageContaining("4 ranks");
     } finally {
       world.forEach(Collective::close);
     }
