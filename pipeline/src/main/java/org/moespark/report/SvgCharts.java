@@ -47,15 +47,22 @@ final class SvgCharts {
   }
 
   private final Path dir;
+  private final String assets;
 
-  SvgCharts(Path dir) {
+  /**
+   * @param dir the report directory (of index.html)
+   * @param assets the directory below {@code dir} that receives the charts
+   */
+  SvgCharts(Path dir, String assets) {
     this.dir = dir;
+    this.assets = assets;
   }
 
-  /** Writes {@code chart} to {@code relPath} (relative to the report directory). */
-  ChartFile write(String relPath, JFreeChart chart) {
+  /** Writes {@code chart} to {@code name} under the assets directory. */
+  ChartFile write(String name, JFreeChart chart) {
     SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
     chart.draw(g, new Rectangle2D.Double(0, 0, WIDTH, HEIGHT));
+    String relPath = assets + "/" + name;
     Path file = dir.resolve(relPath);
     try {
       Files.createDirectories(file.getParent());
