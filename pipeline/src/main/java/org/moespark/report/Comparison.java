@@ -54,7 +54,7 @@ final class Comparison {
   private static void add(StringBuilder html, SvgCharts charts, List<ChartFile> drawn, String name,
       org.jfree.chart.JFreeChart chart) {
     if (chart != null) {
-      ChartFile f = charts.write("assets/" + name + ".svg", chart);
+      ChartFile f = charts.write(name + ".svg", chart);
       drawn.add(f);
       html.append(f.img()).append('\n');
     }

@@ -26,7 +26,7 @@ final class RunSection {
     this.ciLevel = ciLevel;
   }
 
-  /** The section's HTML; its charts are written under assets/&lt;run&gt;/ and added to {@code drawn}. */
+  /** The section's HTML; its charts are written under &lt;assets&gt;/&lt;run&gt;/ and added to {@code drawn}. */
   static String render(RunData d, SvgCharts charts, double ciLevel, List<ChartFile> drawn) {
     RunSection s = new RunSection(d, charts, ciLevel);
     s.build();
@@ -250,7 +250,7 @@ final class RunSection {
       none(table);
       return;
     }
-    ChartFile f = charts.write("assets/" + d.runId + "/" + name + ".svg", chart);
+    ChartFile f = charts.write(d.runId + "/" + name + ".svg", chart);
     drawn.add(f);
     html.append(f.img()).append('\n');
   }

@@ -40,6 +40,7 @@ final class SvgCharts {
       new Color(0xE15759), new Color(0x76B7B2), new Color(0x59A14F), new Color(0xEDC948),
       new Color(0xB07AA1), new Color(0xFF9DA7), new Color(0x9C755F), new Color(0xBAB0AC)};
   private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 15);
+  static final int MAX_LABEL = 18;
 
   static {
     // Charts are drawn off-screen; no display is needed (or present on a cluster driver).
@@ -47,15 +48,22 @@ final class SvgCharts {
   }
 
   private final Path dir;
+  private final String assets;
 
-  SvgCharts(Path dir) {
+  /**
+   * @param dir the report directory (of index.html)
+   * @param assets the directory below {@code dir} that receives the charts
+   */
+  SvgCharts(Path dir, String assets) {
     this.dir = dir;
+    this.assets = assets;
   }
 
-  /** Writes {@code chart} to {@code relPath} (relative to the report directory). */
-  ChartFile write(String relPath, JFreeChart chart) {
+  /** Writes {@code chart} to {@code name} under the assets directory. */
+  ChartFile write(String name, JFreeChart chart) {
     SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
     chart.draw(g, new Rectangle2D.Double(0, 0, WIDTH, HEIGHT));
+    String relPath = assets + "/" + name;
     Path file = dir.resolve(relPath);
     try {
       Files.createDirectories(file.getParent());
@@ -138,7 +146,7 @@ final class SvgCharts {
     renderer.setPaintScale(scale);
     ValueAxis xAxis;
     if (columns != null) {
-      SymbolAxis symbols = new SymbolAxis(xLabel, columns);
+      SymbolAxis symbols = new SymbolAxis(xLabel, axisLabels(columns));
       symbols.setGridBandsVisible(false);
       symbols.setVerticalTickLabels(columns.length > 8);
       xAxis = symbols;
@@ -153,7 +161,7 @@ final class SvgCharts {
       steps.setRange(xValues[0] - width / 2, xValues[xValues.length - 1] + width / 2);
       xAxis = steps;
     }
-    SymbolAxis yAxis = new SymbolAxis(yLabel, rows);
+    SymbolAxis yAxis = new SymbolAxis(yLabel, axisLabels(rows));
     yAxis.setGridBandsVisible(false);
     XYPlot plot = new XYPlot(data, xAxis, yAxis, renderer);
     plot.setBackgroundPaint(Color.LIGHT_GRAY);
@@ -167,6 +175,23 @@ final class SvgCharts {
     psl.setMargin(8, 8, 8, 8);
     chart.addSubtitle(psl);
     return style(chart);
+  }
+
+  /**
+   * Tick labels cut to {@link #MAX_LABEL} characters (head … tail, so "…-2023-q1" and "…-2023-q2"
+   * stay apart): JFreeChart gives a long label the plot's whole width and then drops the axis.
+   * Labels still equal after cutting get their position appended. Full names are in the tables.
+   */
+  static String[] axisLabels(String[] names) {
+    String[] out = new String[names.length];
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < names.length; i++) {
+      String n = names[i];
+      String cut = n.length() <= MAX_LABEL ? n
+          : n.substring(0, MAX_LABEL / 2) + "…" + n.substring(n.length() - (MAX_LABEL - 1 - MAX_LABEL / 2));
+      out[i] = seen.add(cut) ? cut : cut + " #" + (i + 1);
+    }
+    return out;
   }
 
   private static JFreeChart style(JFreeChart chart) {
