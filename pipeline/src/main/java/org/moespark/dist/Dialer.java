@@ -108,11 +108,16 @@ final class Dialer {
       }
     }
 
+    /**
+     * Only the peer's own connection to us carries its messages, and its close fails our waits
+     * after every message sent before it was read (one TCP stream). This one we only send on: a
+     * peer that finished its last collective and closed both may close it first while its last
+     * message is still in flight on the other, so its close here is no failure; a later send on
+     * it fails by itself.
+     */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      if (ready.isSuccess()) {
-        links.peerClosed(peer);
-      } else {
+      if (!ready.isSuccess()) {
         ready.tryFailure(new CollectiveException(
             describe() + ": the peer closed the connection during the handshake"));
       }

@@ -47,10 +47,4 @@ final class Evaluation {
     }
     return h;
   }
-
-  static String duration(double seconds) {
-    long s = Math.round(seconds);
-    return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
-        : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
-  }
 }

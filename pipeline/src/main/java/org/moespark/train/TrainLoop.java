@@ -237,7 +237,7 @@ public final class TrainLoop {
         LOG.info(String.format("%s step %d/%d | loss %.4f ce %.4f aux %.4f z %.4f | lr %.2e | gnorm %.3f"
                 + " | %,.0f tok/s | ETA %s | dropped %.2f%% | max/mean load %.2f (layer %d)%s",
             variant, step, tc.steps(), lp.total(), lp.ce(), lp.aux(), lp.z(), lr, gradNorm, tokPerS,
-            Evaluation.duration(eta), 100 * stats.droppedFraction(), worst[0],
+            duration(eta), 100 * stats.droppedFraction(), worst[0],
             moeLayers.length == 0 ? -1 : moeLayers[(int) worst[1]],
             dp.size() > 1 ? " | " + dp.size() + " ranks" : ""));
         windowStart = System.nanoTime();
@@ -337,6 +337,13 @@ public final class TrainLoop {
       store.commit(tmp, m, pb, state);
     }
     dp.barrier();
+  }
+
+  /** An ETA for progress lines: 45s, 3m07s, 2h05m. */
+  public static String duration(double seconds) {
+    long s = Math.round(seconds);
+    return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
+        : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
   }
 
   public long step() {

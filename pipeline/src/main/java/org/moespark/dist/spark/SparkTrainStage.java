@@ -23,6 +23,7 @@ import org.moespark.train.BatchPlan;
 import org.moespark.train.CheckpointManifest;
 import org.moespark.train.CheckpointStore;
 import org.moespark.train.Intervals;
+import org.moespark.train.MetricRow;
 import org.moespark.train.SequenceTable;
 import org.moespark.train.TrainConfig;
 import org.moespark.train.TrainLog;
@@ -90,7 +91,9 @@ public final class SparkTrainStage {
             tc.steps(), workers));
         IntervalTask task = new IntervalTask(cfg.flat(), hadoopConf, variant, dir,
             train.size(), evalRows, tokenizerHash, step, until, fault);
+        long t0 = System.nanoTime();
         IntervalOutput o = runInterval(spark, train, plan, workers, tc.gradAccum(), step, until, task);
+        progress(variant, o, until, tc, workers, (System.nanoTime() - t0) / 1e9);
         o.metrics().forEach(log::metric);
         o.loads().forEach(log::load);
         log.routing(o.routing());
@@ -101,6 +104,24 @@ public final class SparkTrainStage {
       results.add(TrainStage.logResult(runId, last));
     }
     return results;
+  }
+
+  /** The driver's line per interval (the ranks log per step into their executors' logs). */
+  private static void progress(String variant, IntervalOutput o, long until, TrainConfig tc, int workers,
+      double seconds) {
+    List<MetricRow> train = o.metrics().stream().filter(m -> m.split().equals("train")).toList();
+    if (train.isEmpty()) {
+      return;
+    }
+    MetricRow last = train.get(train.size() - 1);
+    double tokPerS = train.size() * (double) last.tokensSeen() / last.step() / seconds;
+    String validation = o.metrics().stream().filter(m -> m.split().equals("validation"))
+        .reduce((a, b) -> b).map(m -> String.format(" | validation ce %.4f", m.ce())).orElse("");
+    LOG.info(String.format("%s step %d/%d on %d ranks | loss %.4f ce %.4f aux %.4f z %.4f | gnorm %.3f"
+            + " | %,.0f tok/s over the interval (checkpoint included) | ETA %s | comm %.0f%% of step time%s",
+        variant, until, tc.steps(), workers, last.loss(), last.ce(), last.aux(), last.z(), last.gradNorm(),
+        tokPerS, TrainLoop.duration((tc.steps() - until) * (double) last.tokensSeen() / last.step() / tokPerS),
+        100 * o.result().commSeconds() / Math.max(o.result().stepSeconds(), 1e-9), validation));
   }
 
   private static IntervalOutput runInterval(SparkSession spark, SequenceTable train, BatchPlan plan,
