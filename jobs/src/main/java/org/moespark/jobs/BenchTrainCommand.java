@@ -19,11 +19,15 @@ final class BenchTrainCommand implements Callable<Integer> {
       description = "Timed steps per worker count after one warmup step. Default: ${DEFAULT-VALUE}.")
   int steps;
 
+  @Option(names = "--memory-mb", defaultValue = "3072",
+      description = "Executor memory for the largest-E table (local-cluster[2,1,MB] gives each executor MB). Default: ${DEFAULT-VALUE}.")
+  int memoryMb;
+
   @Override
   public Integer call() throws Exception {
     common.config();
     try (SparkSession spark = Sessions.create("moe-spark bench train", common.master)) {
-      TrainBench.run(spark, common.conf, common.sets, steps, System.out);
+      TrainBench.run(spark, common.conf, common.sets, steps, memoryMb, System.out);
     }
     return 0;
   }

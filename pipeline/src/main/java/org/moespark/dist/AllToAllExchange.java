@@ -1,6 +1,7 @@
 package org.moespark.dist;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
 import org.moespark.model.ExpertShard;
 import org.moespark.model.Views;
 import org.moespark.model.moe.ExpertExchange;
@@ -50,8 +51,12 @@ public final class AllToAllExchange implements ExpertExchange {
   /** Which expert-side input buffer the next {@link #toExperts} fills: 0 forward, 1 backward. */
   private int phase;
 
-  AllToAllExchange(Collective group, int experts) {
+  /** Nanoseconds spent in this exchange's collectives (shared by a rank's layers). */
+  private final LongAdder clock;
+
+  AllToAllExchange(Collective group, int experts, LongAdder clock) {
     this.group = group;
+    this.clock = clock;
     this.ranks = group.size();
     this.experts = experts;
     this.local = perRank(experts, ranks);
@@ -73,13 +78,18 @@ public final class AllToAllExchange implements ExpertExchange {
    * the group. A group of one rank holds every expert and moves nothing.
    */
   public static ExpertShard shard(Collective expertGroup, int experts) {
+    return shard(expertGroup, experts, new LongAdder());
+  }
+
+  /** The same, adding the time spent in the exchanges' collectives to {@code clock}. */
+  public static ExpertShard shard(Collective expertGroup, int experts, LongAdder clock) {
     int p = expertGroup.size();
     if (p == 1) {
       return ExpertShard.all(experts);
     }
     int count = perRank(experts, p);
     return new ExpertShard(expertGroup.rank() * count, count, experts,
-        () -> new AllToAllExchange(expertGroup, experts));
+        () -> new AllToAllExchange(expertGroup, experts, clock));
   }
 
   private static int perRank(int experts, int ranks) {
@@ -109,7 +119,9 @@ public final class AllToAllExchange implements ExpertExchange {
       kept[e] = keptPerGlobalExpert[e];
     }
     Nio.bytes(countsOut).asLongBuffer().put(kept);
+    long t0 = System.nanoTime();
     group.allToAllV(countsOut, countsPerPeer, countsIn, countsPerPeer);
+    clock.add(System.nanoTime() - t0);
     Nio.bytes(countsIn).asLongBuffer().get(fromSource);
 
     Arrays.fill(localCounts, 0);
@@ -177,8 +189,10 @@ public final class AllToAllExchange implements ExpertExchange {
     phase ^= 1;
     // One local expert per rank: the received order already is the experts' order.
     INDArray into = local == 1 ? expertSide : buffers.staging;
+    long t0 = System.nanoTime();
     group.allToAllV(Flat.rows(tokenSide, tokenRows), sendElements,
         Flat.rows(into, expertRows), recvElements);
+    clock.add(System.nanoTime() - t0);
     if (local > 1 && expertRows > 0) {
       Nd4j.pullRows(buffers.staging, Views.prefix(expertSide, expertRows), 1, received);
     }
@@ -192,8 +206,10 @@ public final class AllToAllExchange implements ExpertExchange {
       Nd4j.pullRows(expertSide, Views.prefix(buffers.staging, expertRows), 1, returned);
       from = buffers.staging;
     }
+    long t0 = System.nanoTime();
     group.allToAllV(Flat.rows(from, expertRows), recvElements,
         Flat.rows(buffers.tokenOut, tokenRows), sendElements);
+    clock.add(System.nanoTime() - t0);
     return buffers.tokenOut;
   }
 

@@ -1,5 +1,6 @@
 package org.moespark.dist;
 
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.IntStream;
 import org.moespark.model.ExpertShard;
 
@@ -9,10 +10,12 @@ import org.moespark.model.ExpertShard;
  * [i·E/P, (i+1)·E/P)); the replicas are the W/P ranks {r mod P, r mod P + P, …} holding the same
  * experts, over which expert gradients are summed. Dense gradients are summed over the world.
  */
-public record ExpertGrid(Collective world, Collective experts, Collective replicas, int expertParallel) {
-  /** The experts this rank holds of {@code experts} and how their rows travel. */
+public record ExpertGrid(Collective world, Collective experts, Collective replicas, int expertParallel,
+    LongAdder exchangeNanos) {
+  /** The experts this rank holds of {@code experts} and how their rows travel (timed). */
   public ExpertShard shard(int experts) {
-    return expertParallel == 1 ? ExpertShard.all(experts) : AllToAllExchange.shard(this.experts, experts);
+    return expertParallel == 1 ? ExpertShard.all(experts)
+        : AllToAllExchange.shard(this.experts, experts, exchangeNanos);
   }
 
   /** Creates this rank's two groups (every rank in the same order: expert group, then replicas). */
@@ -23,13 +26,13 @@ public record ExpertGrid(Collective world, Collective experts, Collective replic
           + " must divide the " + w + " ranks (train.workers)");
     }
     if (expertParallel == 1) {
-      return new ExpertGrid(world, Collective.single(), world, 1);
+      return new ExpertGrid(world, Collective.single(), world, 1, new LongAdder());
     }
     int r = world.rank();
     int first = r / expertParallel * expertParallel;
     Collective experts = world.group(IntStream.range(first, first + expertParallel).toArray());
     Collective replicas = expertParallel == w ? Collective.single()
         : world.group(IntStream.iterate(r % expertParallel, i -> i < w, i -> i + expertParallel).toArray());
-    return new ExpertGrid(world, experts, replicas, expertParallel);
+    return new ExpertGrid(world, experts, replicas, expertParallel, new LongAdder());
   }
 }

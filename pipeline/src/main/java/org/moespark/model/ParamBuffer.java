@@ -167,6 +167,11 @@ public final class ParamBuffer {
       return this;
     }
 
+    /** Elements of the expert slots ({@code true}) or of the others, without allocating. */
+    public long elements(boolean experts) {
+      return slots.values().stream().filter(s -> s.isExpert() == experts).mapToLong(Slot::length).sum();
+    }
+
     public ParamBuffer allocate(DataType type) {
       Map<String, Slot> laid = new LinkedHashMap<>();
       long replicated = place(laid, false, 0);

@@ -37,11 +37,12 @@ public final class TrainLoop {
 
   /**
    * What a finished run reports; {@code stepSeconds} is the time in training steps of this rank
-   * (this process), {@code commSeconds} the part of it spent in the data-parallel collectives.
+   * (this process), {@code commSeconds} the part of it spent in the data-parallel collectives and
+   * {@code exchangeSeconds} the part in the expert all-to-all (evaluation's included).
    */
   public record Result(String variant, long steps, long skippedSteps, long tokensSeen,
       double lastTrainCe, double lastValidationCe, double unigramEntropy, double seconds,
-      double stepSeconds, double commSeconds) implements java.io.Serializable {}
+      double stepSeconds, double commSeconds, double exchangeSeconds) implements java.io.Serializable {}
 
   private final ModelConfig modelCfg;
   private final TrainConfig tc;
@@ -352,7 +353,8 @@ public final class TrainLoop {
 
   public Result result() {
     return new Result(variant, step, skipped, tokensSeen, lastCe, lastVal, unigram,
-        (System.nanoTime() - t0) / 1e9, stepNanos / 1e9, commNanos / 1e9);
+        (System.nanoTime() - t0) / 1e9, stepNanos / 1e9, commNanos / 1e9,
+        grid.exchangeNanos().sum() / 1e9);
   }
 
   /** The flat parameters (for tests comparing engines and runs). */

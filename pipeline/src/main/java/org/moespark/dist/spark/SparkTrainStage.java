@@ -118,10 +118,12 @@ public final class SparkTrainStage {
     String validation = o.metrics().stream().filter(m -> m.split().equals("validation"))
         .reduce((a, b) -> b).map(m -> String.format(" | validation ce %.4f", m.ce())).orElse("");
     LOG.info(String.format("%s step %d/%d on %d ranks | loss %.4f ce %.4f aux %.4f z %.4f | gnorm %.3f"
-            + " | %,.0f tok/s over the interval (checkpoint included) | ETA %s | comm %.0f%% of step time%s",
+            + " | %,.0f tok/s over the interval (checkpoint included) | ETA %s | all-reduce %.0f%%,"
+            + " all-to-all %.0f%% of step time%s",
         variant, until, tc.steps(), workers, last.loss(), last.ce(), last.aux(), last.z(), last.gradNorm(),
         tokPerS, TrainLoop.duration((tc.steps() - until) * (double) last.tokensSeen() / last.step() / tokPerS),
-        100 * o.result().commSeconds() / Math.max(o.result().stepSeconds(), 1e-9), validation));
+        100 * o.result().commSeconds() / Math.max(o.result().stepSeconds(), 1e-9),
+        100 * o.result().exchangeSeconds() / Math.max(o.result().stepSeconds(), 1e-9), validation));
   }
 
   private static IntervalOutput runInterval(SparkSession spark, SequenceTable train, BatchPlan plan,
