@@ -46,9 +46,9 @@ class DataParallelEquivalenceTest {
     for (int i = 0; i < la.length; i++) {
       assertThat(lb[i]).as("%s step %d loss", what, i + 1).isCloseTo(la[i], within(tolerance * Math.abs(la[i])));
     }
-    double rel = InProcessRanks.relL2(a.params(), b.params());
+    double rel = Diffs.relL2(a.params(), b.params());
     System.out.printf("%s: parameters max |diff| %.3g, relative L2 %.3g%n", what,
-        InProcessRanks.maxDiff(a.params(), b.params()), rel);
+        Diffs.maxDiff(a.params(), b.params()), rel);
     assertThat(rel).as("%s parameters, relative L2", what).isLessThan(tolerance);
   }
 }

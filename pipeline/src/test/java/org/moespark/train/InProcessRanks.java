@@ -74,22 +74,4 @@ final class InProcessRanks {
     store.load(store.manifest(step), pb, Map.of());
     return pb.params().toDoubleVector();
   }
-
-  static double relL2(double[] a, double[] b) {
-    double d = 0;
-    double n = 0;
-    for (int i = 0; i < a.length; i++) {
-      d += (a[i] - b[i]) * (double) (a[i] - b[i]);
-      n += a[i] * (double) a[i];
-    }
-    return Math.sqrt(d / n);
-  }
-
-  static double maxDiff(double[] a, double[] b) {
-    double m = 0;
-    for (int i = 0; i < a.length; i++) {
-      m = Math.max(m, Math.abs(a[i] - b[i]));
-    }
-    return m;
-  }
 }

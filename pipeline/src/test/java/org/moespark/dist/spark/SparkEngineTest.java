@@ -20,6 +20,7 @@ import org.moespark.spark.LocalClusterSpark;
 import org.moespark.spark.Tables;
 import org.moespark.train.CheckpointManifest;
 import org.moespark.train.CheckpointStore;
+import org.moespark.train.Diffs;
 import org.moespark.train.TrainLoop;
 import org.moespark.train.TrainStage;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -54,13 +55,13 @@ class SparkEngineTest {
     SyntheticSequences.write(spark, out, RUN, 64, 8, 16, 300);
   }
 
-  static float[] finalParams(String out, PipelineConfig cfg, long step) {
+  static double[] finalParams(String out, PipelineConfig cfg, long step) {
     CheckpointStore store = new CheckpointStore(TrainStage.checkpointDir(out, RUN, TrainStage.MOE), 5,
         new Configuration());
     CheckpointManifest m = store.manifest(step);
     ParamBuffer pb = MoeTransformer.layout(cfg.model()).allocate(DataType.FLOAT);
     store.load(m, pb, Map.of());
-    return pb.params().toFloatVector();
+    return pb.params().toDoubleVector();
   }
 
   static double[] trainLosses(String out) {
@@ -90,9 +91,9 @@ class SparkEngineTest {
       assertThat(b[i]).as("step %d loss", i + 1).isCloseTo(a[i], within(1e-5 * a[i]));
     }
     assertThat(s.lastValidationCe()).isCloseTo(l.lastValidationCe(), within(1e-5 * l.lastValidationCe()));
-    float[] pl = finalParams(local, cfg, 12);
-    float[] ps = finalParams(out, cfg, 12);
-    assertThat(relL2(pl, ps)).as("parameters, relative L2").isLessThan(1e-5);
+    double[] pl = finalParams(local, cfg, 12);
+    double[] ps = finalParams(out, cfg, 12);
+    assertThat(Diffs.relL2(pl, ps)).as("parameters, relative L2").isLessThan(1e-5);
 
     // rank 1's executor JVM halts after step 6 (inside the interval 4..8) on the first attempt
     String faulty = dir.resolve("faulty").toString();
@@ -124,10 +125,10 @@ class SparkEngineTest {
     for (int i = 0; i < a.length; i++) {
       assertThat(b[i]).as("step %d loss", i + 1).isCloseTo(a[i], within(1e-5 * a[i]));
     }
-    float[] pe = finalParams(out, cfg, 12);
+    double[] pe = finalParams(out, cfg, 12);
     // float32: the expert GEMMs group rows differently than in one JVM and round differently;
     // ExpertParallelEquivalenceTest shows the same comparison at 2e-15 in float64
-    assertThat(relL2(finalParams(local, cfg, 12), pe)).as("parameters, relative L2").isLessThan(1e-4);
+    assertThat(Diffs.relL2(finalParams(local, cfg, 12), pe)).as("parameters, relative L2").isLessThan(1e-4);
 
     // rank 0's task throws after step 10 (interval 8..12) on the first attempt
     String faulty = dir.resolve("ep-faulty").toString();
@@ -171,15 +172,5 @@ class SparkEngineTest {
         bytes.addAndGet(end.taskMetrics().resultSize());
       }
     }
-  }
-
-  static double relL2(float[] a, float[] b) {
-    double d = 0;
-    double n = 0;
-    for (int i = 0; i < a.length; i++) {
-      d += (a[i] - b[i]) * (double) (a[i] - b[i]);
-      n += a[i] * (double) a[i];
-    }
-    return Math.sqrt(d / n);
   }
 }
