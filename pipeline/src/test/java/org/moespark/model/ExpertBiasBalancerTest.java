@@ -50,6 +50,10 @@ class ExpertBiasBalancerTest {
       assertGatesAreUnbiasedScores(x, p.router(), ffn.routing());
       ExpertBiasBalancer.update(p.expertBias(), load, 0.005);
     }
+    // Why the bounds hold on any kernel: the loop stops at the first update under 1.2, so the
+    // portable quantity is how many updates that takes. Seeds 11-15 needed 46-67, the same
+    // counts under every OpenBLAS core type tried; 300 leaves a factor 4.5. The start skew
+    // measured 3.6-4.0 against 2.5.
     assertThat(first).as("the router starts skewed").isGreaterThan(2.5);
     assertThat(ratio).as("max/mean load after %d updates", updates).isLessThan(1.2);
     assertThat(p.expertBias().getDouble(0)).isNegative();

@@ -33,6 +33,9 @@ class MoeTransformerTest {
       first = step == 0 ? loss.ce() : first;
       last = loss.ce();
     }
+    // The first loss is one forward pass from the seeded init (3.57-3.67 over init seeds 3-5),
+    // so kernel rounding moves it by ~1e-6, not by the 0.3 allowed. The fit is far from the
+    // bound: last/first measured 0.055-0.065 (seeds 3-5, every core type tried) against 0.5.
     assertThat(first).isCloseTo(Math.log(32), org.assertj.core.data.Offset.offset(0.3));
     assertThat(last).isLessThan(0.5 * first);
   }

@@ -115,6 +115,8 @@ class TrainerTest {
   void trainingLowersValidationLossBelowTheUnigramEntropy() {
     TrainLoop.Result r = TinyTraining.trainer(spark, TinyTraining.config("train.steps=60",
         "train.eval-every=60", "train.checkpoint-every=60"), dir).run(false);
+    // A plain (not chaotic) 60-step run: the gap below the unigram entropy measured 0.745 under
+    // every OpenBLAS core type tried, and 0.84-1.06 with other train seeds, against 0.5 required.
     assertThat(r.lastValidationCe()).isLessThan(r.unigramEntropy() - 0.5);
   }
 }
