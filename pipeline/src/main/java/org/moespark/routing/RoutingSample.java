@@ -10,7 +10,10 @@ import org.moespark.tokenizer.Sequences;
 public final class RoutingSample {
   private RoutingSample() {}
 
-  /** Routing rows of the first {@code size} sequences of {@code labelled} under the model now. */
+  /**
+   * Routing rows of the first {@code size} sequences of {@code labelled}, which the model has just
+   * run forward on (the training loop runs it, on every rank that an expert-parallel forward needs).
+   */
   public static List<Row> rows(MoeTransformer model, long step, Sequences labelled, int size) {
     int n = Math.min(size, labelled.size());
     List<Row> rows = new ArrayList<>();
@@ -23,7 +26,6 @@ public final class RoutingSample {
       tokens[i] = labelled.tokens(i);
       labels[i] = labelled.labels(i);
     }
-    model.forward(tokens, false);
     RoutingRows.add(rows, step, RoutingTable.TRAIN_SAMPLE, tokens, labels, model);
     return rows;
   }

@@ -42,7 +42,13 @@ public final class TrainLoop {
    */
   public record Result(String variant, long steps, long skippedSteps, long tokensSeen,
       double lastTrainCe, double lastValidationCe, double unigramEntropy, double seconds,
-      double stepSeconds, double commSeconds, double exchangeSeconds) implements java.io.Serializable {}
+      double stepSeconds, double commSeconds, double exchangeSeconds) implements java.io.Serializable {
+    /** The same result over a wall time measured elsewhere (the driver, over all intervals). */
+    public Result withSeconds(double wall) {
+      return new Result(variant, steps, skippedSteps, tokensSeen, lastTrainCe, lastValidationCe,
+          unigramEntropy, wall, stepSeconds, commSeconds, exchangeSeconds);
+    }
+  }
 
   private final ModelConfig modelCfg;
   private final TrainConfig tc;
@@ -52,6 +58,7 @@ public final class TrainLoop {
   private final CheckpointStore store;
   private final TrainSink sink;
   private final int[][] evalSequences;
+  private final int[][] routingSample;
   private final String tokenizerHash;
   private final Map<String, String> flatConfig;
   private final MoeTransformer model;
@@ -94,6 +101,8 @@ public final class TrainLoop {
     this.store = store;
     this.sink = sink;
     this.evalSequences = evalSequences;
+    this.routingSample = java.util.Arrays.copyOf(evalSequences,
+        Math.min(cfg.train().batchSize(), evalSequences.length));
     this.tokenizerHash = tokenizerHash;
     this.flatConfig = cfg.flat();
     model = MoeTransformer.create(modelCfg, type, tc.seed(), grid.shard(modelCfg.experts()));
@@ -247,9 +256,15 @@ public final class TrainLoop {
       if (step % tc.evalEvery() == 0 || step == tc.steps()) {
         evaluate(lr);
       }
-      if (lead && tc.routeSampleEvery() > 0 && moeLayers.length > 0
+      if (tc.routeSampleEvery() > 0 && moeLayers.length > 0 && routingSample.length > 0
           && (step % tc.routeSampleEvery() == 0 || step == tc.steps())) {
-        sink.sampleRouting(model, step);
+        // an expert-parallel forward is a collective: every rank of the group runs it
+        if (lead || grid.expertParallel() > 1) {
+          model.forward(routingSample, false);
+        }
+        if (lead) {
+          sink.sampleRouting(model, step);
+        }
       }
       if (step % tc.checkpointEvery() == 0 || step == tc.steps()) {
         checkpoint(accum);

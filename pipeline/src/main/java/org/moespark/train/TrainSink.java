@@ -11,7 +11,11 @@ public interface TrainSink {
 
   void load(LoadRow row);
 
-  /** Logs the routing of the fixed labelled sample batch after {@code step} (split train-sample). */
+  /**
+   * Logs the routing of the fixed sample batch after {@code step} (split train-sample): the model
+   * has just run forward, without training, on the first {@code train.batch-size} of the eval
+   * sequences, which this sink knows with their document labels.
+   */
   void sampleRouting(MoeTransformer model, long step);
 
   /** Called before the checkpoint of {@code step} is written: a checkpoint's rows are durable first. */

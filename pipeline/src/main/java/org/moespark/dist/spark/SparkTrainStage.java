@@ -84,6 +84,7 @@ public final class SparkTrainStage {
         LOG.info("{}: resuming from checkpoint step {}", variant, step);
       }
       TrainLoop.Result last = null;
+      long start = System.nanoTime();
       while (step < tc.steps()) {
         long until = Intervals.end(step, tc);
         spark.sparkContext().setJobDescription(String.format(
@@ -101,7 +102,11 @@ public final class SparkTrainStage {
         last = o.result();
         step = until;
       }
-      results.add(TrainStage.logResult(runId, last));
+      if (last == null) {
+        throw new IllegalArgumentException("run " + runId + " " + variant + " is already at step " + step
+            + " = train.steps; raise train.steps to train further");
+      }
+      results.add(TrainStage.logResult(runId, last.withSeconds((System.nanoTime() - start) / 1e9)));
     }
     return results;
   }

@@ -16,6 +16,7 @@ import org.moespark.bench.SyntheticSequences;
 import org.moespark.config.PipelineConfig;
 import org.moespark.model.MoeTransformer;
 import org.moespark.model.ParamBuffer;
+import org.moespark.routing.RoutingTable;
 import org.moespark.spark.LocalClusterSpark;
 import org.moespark.spark.Tables;
 import org.moespark.train.CheckpointManifest;
@@ -115,7 +116,8 @@ class SparkEngineTest {
     TrainStage.run(spark, cfg, local, RUN, false, false);
 
     PipelineConfig ep = config("model.router=sigmoid", "model.bias-rate=0.01", "model.shared-experts=1",
-        "model.shared-hidden=16", "train.engine=spark", "train.workers=2", "train.expert-parallel=2");
+        "model.shared-hidden=16", "train.engine=spark", "train.workers=2", "train.expert-parallel=2",
+        "train.route-sample-every=6");
     String out = dir.resolve("ep").toString();
     writeSequences(out);
     SparkTrainStage.run(spark, ep, out, RUN, false, false);
@@ -126,6 +128,10 @@ class SparkEngineTest {
       assertThat(b[i]).as("step %d loss", i + 1).isCloseTo(a[i], within(1e-5 * a[i]));
     }
     double[] pe = finalParams(out, cfg, 12);
+    // routing samples at steps 6 and 12 (every rank joined the sample's forward), 8 sequences ×
+    // 16 tokens × 2 MoE layers × top-2
+    assertThat(RoutingTable.read(spark, out, RUN).where("split = 'train-sample'").count())
+        .isEqualTo(2L * 8 * 16 * 2 * 2);
     // float32: the expert GEMMs group rows differently than in one JVM and round differently;
     // ExpertParallelEquivalenceTest shows the same comparison at 2e-15 in float64
     assertThat(Diffs.relL2(finalParams(local, cfg, 12), pe)).as("parameters, relative L2").isLessThan(1e-4);
