@@ -99,6 +99,10 @@ public final class Report {
       String previous = linkedAssets(index);
       Path tmp = Files.createTempFile(dir, ".index.html.", ".tmp");
       Files.writeString(tmp, ReportPage.render(runs, options.ciLevel(), sections, Instant.now()), StandardCharsets.UTF_8);
+      if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        // a temporary file is created owner-only; the published page is for the web server too
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      }
       Files.move(tmp, index, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       Set<String> keep = new java.util.HashSet<>(List.of(assets));
       keep.add(previous);

@@ -203,5 +203,8 @@ class IncrementalReportTest {
     assertThat(stale).doesNotExist();
     String linked = Report.linkedAssets(dir.resolve("index.html"));
     assertThat(dir.resolve(linked)).isDirectory();
+    // published for a web server, not only for the user who built it
+    assertThat(Files.getPosixFilePermissions(dir.resolve("index.html")))
+        .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
   }
 }
