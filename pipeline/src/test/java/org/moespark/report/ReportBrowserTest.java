@@ -65,8 +65,9 @@ class ReportBrowserTest {
     }
     ChartFile spec = result.charts().stream()
         .filter(c -> c.path().endsWith("/moe-a/spec-domain-layer0.svg")).findFirst().orElseThrow();
+    // the domain label is escaped (and, being long, cut to head…tail for the axis)
     assertThat(Files.readString(result.index().getParent().resolve(spec.path())))
-        .contains("&lt;script&gt;window.__xss=1&lt;/script&gt;");
+        .contains("&lt;script&gt;w…/script&gt;");
 
     try (Chromium browser = Chromium.start(binary, tmp.resolve("profile"))) {
       browser.open(result.index().toUri().toString(), 1280, 900);
