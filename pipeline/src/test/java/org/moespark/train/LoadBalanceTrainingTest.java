@@ -46,16 +46,17 @@ class LoadBalanceTrainingTest {
 
   /*
    * A 40-step trajectory with a 30x router learning rate is chaotic: the BLAS kernel the CPU
-   * picks changes its rounding, and that alone moves one run's max/mean by up to 0.25 (seed 1
-   * with the aux loss: 1.14 under Haswell, 1.40 under SkylakeX; the old single-run test read 1.54
-   * on an AVX2 EPYC, 1.33 on an AVX-512 Xeon), so no bound on one trajectory is portable. The property is
-   * asserted on three seeds, on medians, with bounds far from what any kernel gave (OpenBLAS
-   * core types Prescott, Haswell, Sandybridge, Zen, SkylakeX, Nehalem):
+   * picks changes its rounding, and that alone moves one run's max/mean by up to 0.25 (the old
+   * single-run test read 1.54 on an AVX2 EPYC, 1.33 on an AVX-512 Xeon), so no bound on one
+   * trajectory is portable. The property is asserted on three seeds, on medians, with bounds away
+   * from what any kernel gave. Measured with the per-(slot, expert) init (seeds 1/2/3, no aux |
+   * aux), OpenBLAS core types: Prescott (this Xeon's default) 1.94/2.67/1.90 | 1.17/1.14/1.19;
+   * Haswell and Zen 1.90/2.68/1.89 | 1.39/1.18/1.33; Sandybridge 1.89/2.65/1.91 | 1.22/1.15/1.31.
    *  - balanced top-1 routing of 2,560 tokens over 8 experts reads ~1.1 from sampling noise
-   *    alone (worst of 2 layers); with the aux loss the median measured 1.15-1.18, bound 1.4;
-   *  - without it the median measured 2.23-2.31 (full collapse is 8, seeds range 1.66-2.98),
-   *    bound 1.5: above the balanced bound, so an aux loss without effect fails one of the two;
-   *  - on every seed the aux loss lowers max/mean (smallest measured gap 0.48).
+   *    alone (worst of 2 layers); with the aux loss the median measured 1.17-1.33, bound 1.5;
+   *  - without it the median measured 1.90-1.94 (full collapse is 8), bound 1.6: above the
+   *    balanced bound, so an aux loss without effect fails one of the two;
+   *  - on every seed the aux loss lowers max/mean (smallest measured gap 0.51).
    */
   @Test
   void aHighLrRouterCollapsesWithoutTheAuxLossAndStaysBalancedWithIt() {
@@ -70,8 +71,8 @@ class LoadBalanceTrainingTest {
       assertThat(balanced[i]).as("seed %d: max/mean load with the aux loss below without it", seeds[i])
           .isLessThan(collapsed[i]);
     }
-    assertThat(median(collapsed)).as("median max/mean load without aux loss").isGreaterThan(1.5);
-    assertThat(median(balanced)).as("median max/mean load with aux loss").isLessThan(1.4);
+    assertThat(median(collapsed)).as("median max/mean load without aux loss").isGreaterThan(1.6);
+    assertThat(median(balanced)).as("median max/mean load with aux loss").isLessThan(1.5);
   }
 
   private static double median(double[] v) {
