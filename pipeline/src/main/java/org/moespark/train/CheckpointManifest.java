@@ -4,14 +4,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a checkpoint holds besides tensors: enough to resume exactly and to refuse resuming under
- * another configuration.
+ * What a checkpoint holds besides tensors: enough to resume exactly, to refuse resuming under
+ * another configuration, and (format 2) to load the tensors without this code base.
  *
- * @param config the flattened effective config (key → value) the run was started with
+ * @param config the flattened effective config (key → value) of the variant: the dense twin's
+ *     has {@code model.dense = true}
  * @param dataPosition batches consumed from the training stream
  * @param rngState named generator states (e.g. the data-order and jitter seeds' counters)
  * @param state names of the flat arrays saved beside the parameters (e.g. adam.m, adam.v)
  * @param expertSlots parameter slots stored one file per expert (first dimension = expert)
+ * @param experts experts of the saved model (0 for a dense model)
+ * @param byteOrder of every value in the tensor files ({@code little-endian})
+ * @param model the variant's model as trained (null in format-1 checkpoints)
+ * @param tensors every tensor of the whole model in every file, with its byte offset (empty in
+ *     format-1 checkpoints); {@code data-schemas/checkpoint.md} describes the format
  */
 public record CheckpointManifest(
     int format,
@@ -24,7 +30,11 @@ public record CheckpointManifest(
     List<String> state,
     List<String> expertSlots,
     int experts,
-    String dataType) {
+    String dataType,
+    String byteOrder,
+    CheckpointModel model,
+    List<CheckpointTensor> tensors) {
 
-  public static final int FORMAT = 1;
+  public static final int FORMAT = 2;
+  public static final String LITTLE_ENDIAN = "little-endian";
 }

@@ -94,7 +94,7 @@ public final class TrainLoop {
     this.sink = sink;
     this.evalSequences = evalSequences;
     this.tokenizerHash = tokenizerHash;
-    this.flatConfig = cfg.flat();
+    this.flatConfig = variantConfig(cfg.flat(), modelCfg);
     model = MoeTransformer.create(modelCfg, type, tc.seed(), grid.shard(modelCfg.experts()));
     if (dp.size() > 1) {
       // the Switch loss's f_i is a global-batch quantity: sum the routed counts over the ranks
@@ -307,10 +307,14 @@ public final class TrainLoop {
     Map<String, Long> rng = new LinkedHashMap<>();
     rng.put("adam.t", adam.steps());
     rng.put("skipped", skipped);
+    // The tensor list describes the whole model (global shapes, every expert file), not this
+    // rank's shard: an outside reader must not need to know how the run was sharded.
+    List<ParamBuffer.Slot> whole = MoeTransformer.layout(modelCfg).layout();
     CheckpointManifest m = new CheckpointManifest(CheckpointManifest.FORMAT, step, tokensSeen,
         step * accum, rng, flatConfig, tokenizerHash, STATE,
-        pb.slots().stream().filter(ParamBuffer.Slot::isExpert).map(ParamBuffer.Slot::name).toList(),
-        modelCfg.experts(), pb.dataType().name());
+        whole.stream().filter(ParamBuffer.Slot::isExpert).map(ParamBuffer.Slot::name).toList(),
+        modelCfg.dense() ? 0 : modelCfg.experts(), pb.dataType().name(), CheckpointManifest.LITTLE_ENDIAN,
+        CheckpointModel.of(modelCfg), CheckpointTensors.describe(whole, STATE, pb.dataType()));
     Map<String, INDArray> state = Map.of("adam.m", adam.firstMoment(), "adam.v", adam.secondMoment());
     boolean lead = dp.rank() == 0;
     if (lead) {
@@ -337,6 +341,16 @@ public final class TrainLoop {
       store.commit(tmp, m, pb, state);
     }
     dp.barrier();
+  }
+
+  /**
+   * The run's flattened config as this variant was trained: the dense twin is derived from the MoE
+   * config, and its checkpoints must say {@code model.dense = true} (resume compares this map too).
+   */
+  static Map<String, String> variantConfig(Map<String, String> flat, ModelConfig modelCfg) {
+    Map<String, String> v = new java.util.TreeMap<>(flat);
+    v.put("model.dense", String.valueOf(modelCfg.dense()));
+    return v;
   }
 
   /** An ETA for progress lines: 45s, 3m07s, 2h05m. */
