@@ -74,14 +74,14 @@ final class DemoCommand implements Callable<Integer> {
 
       System.out.println("demo 5/6 analyze: specialization by language, domain, token and position");
       long t = System.nanoTime();
-      RunAnalyzer.of(cfg).analyse(spark, common.out, common.runId);
+      RunAnalyzer.of(cfg, common.given()).analyse(spark, common.out, common.runId);
       System.out.printf("  %d analysis tables in %.0f s%n", Analyzer.tables().size(),
           (System.nanoTime() - t) / 1e9);
 
       System.out.println("demo 6/6 report: static HTML with charts");
       Report.Result report = Report.build(spark, common.out, Path.of(common.out).resolve("report"),
           new ReportOptions(Set.of(common.runId), null, List.of("validation"),
-              cfg.analysis().confidence()), RunAnalyzer.of(cfg));
+              cfg.analysis().confidence()), RunAnalyzer.of(cfg, common.given()));
       System.out.printf("  %d charts: open %s%n", report.charts().size(), report.index().toUri());
     }
     System.out.printf("demo done in %.0f s; tables under %s (run_id=%s): documents/ quarantine/ "

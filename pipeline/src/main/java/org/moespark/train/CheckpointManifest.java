@@ -2,6 +2,10 @@ package org.moespark.train;
 
 import java.util.List;
 import java.util.Map;
+import org.moespark.model.ModelConfig;
+import org.moespark.model.MoeTransformer;
+import org.moespark.model.ParamBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * What a checkpoint holds besides tensors: enough to resume exactly, to refuse resuming under
@@ -37,4 +41,20 @@ public record CheckpointManifest(
 
   public static final int FORMAT = 2;
   public static final String LITTLE_ENDIAN = "little-endian";
+
+  /**
+   * The manifest of a checkpoint of {@code model} in {@code type}. The tensor list describes the
+   * whole model (global shapes, every expert file), never a rank's shard: an outside reader must
+   * not need to know how the run was sharded.
+   */
+  public static CheckpointManifest of(ModelConfig model, DataType type, long step, long tokensSeen,
+      long dataPosition, Map<String, Long> rngState, Map<String, String> config, String tokenizerHash,
+      List<String> state) {
+    List<ParamBuffer.Slot> whole = MoeTransformer.layout(model).layout();
+    return new CheckpointManifest(FORMAT, step, tokensSeen, dataPosition, rngState, config,
+        tokenizerHash, state,
+        whole.stream().filter(ParamBuffer.Slot::isExpert).map(ParamBuffer.Slot::name).toList(),
+        model.dense() ? 0 : model.experts(), type.name(), LITTLE_ENDIAN, CheckpointModel.of(model),
+        CheckpointTensors.describe(whole, state, type));
+  }
 }

@@ -307,14 +307,8 @@ public final class TrainLoop {
     Map<String, Long> rng = new LinkedHashMap<>();
     rng.put("adam.t", adam.steps());
     rng.put("skipped", skipped);
-    // The tensor list describes the whole model (global shapes, every expert file), not this
-    // rank's shard: an outside reader must not need to know how the run was sharded.
-    List<ParamBuffer.Slot> whole = MoeTransformer.layout(modelCfg).layout();
-    CheckpointManifest m = new CheckpointManifest(CheckpointManifest.FORMAT, step, tokensSeen,
-        step * accum, rng, flatConfig, tokenizerHash, STATE,
-        whole.stream().filter(ParamBuffer.Slot::isExpert).map(ParamBuffer.Slot::name).toList(),
-        modelCfg.dense() ? 0 : modelCfg.experts(), pb.dataType().name(), CheckpointManifest.LITTLE_ENDIAN,
-        CheckpointModel.of(modelCfg), CheckpointTensors.describe(whole, STATE, pb.dataType()));
+    CheckpointManifest m = CheckpointManifest.of(modelCfg, pb.dataType(), step, tokensSeen,
+        step * accum, rng, flatConfig, tokenizerHash, STATE);
     Map<String, INDArray> state = Map.of("adam.m", adam.firstMoment(), "adam.v", adam.secondMoment());
     boolean lead = dp.rank() == 0;
     if (lead) {
