@@ -80,8 +80,7 @@ final class DemoCommand implements Callable<Integer> {
 
       System.out.println("demo 6/6 report: static HTML with charts");
       Report.Result report = Report.build(spark, common.out, Path.of(common.out).resolve("report"),
-          new ReportOptions(Set.of(common.runId), null, List.of("validation"),
-              cfg.analysis().confidence()), RunAnalyzer.of(cfg, common.given()));
+          ReportOptions.of(Set.of(common.runId), null, List.of("validation"), cfg.analysis()), RunAnalyzer.of(cfg, common.given()));
       System.out.printf("  %d charts: open %s%n", report.charts().size(), report.index().toUri());
     }
     System.out.printf("demo done in %.0f s; tables under %s (run_id=%s): documents/ quarantine/ "

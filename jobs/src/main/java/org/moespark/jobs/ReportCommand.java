@@ -56,8 +56,7 @@ final class ReportCommand implements Callable<Integer> {
             + "'_', '.', '-'); give ids separated by commas without spaces, e.g. --runs run-a,run-b");
       }
     }
-    ReportOptions options = new ReportOptions(new HashSet<>(runs), since(), splits,
-        cfg.analysis().confidence());
+    ReportOptions options = ReportOptions.of(new HashSet<>(runs), since(), splits, cfg.analysis());
     Path dir = reportDir != null ? reportDir : localDir(common.out).resolve("report");
     Preflight.writableLocal(dir, reportDir != null ? "--report-dir" : "--out");
     RunModel.refuseContradictions(common.out, runs, common.given(), Preflight.hadoopConf());

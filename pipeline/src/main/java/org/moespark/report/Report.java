@@ -93,12 +93,12 @@ public final class Report {
         sections.add(Comparison.render(runs, charts, drawn));
       }
       for (RunData d : runs) {
-        sections.add(RunSection.render(d, charts, options.ciLevel(), drawn));
+        sections.add(RunSection.render(d, charts, drawn));
       }
       Path index = dir.resolve("index.html");
       String previous = linkedAssets(index);
       Path tmp = Files.createTempFile(dir, ".index.html.", ".tmp");
-      Files.writeString(tmp, ReportPage.render(runs, options.ciLevel(), sections, Instant.now()), StandardCharsets.UTF_8);
+      Files.writeString(tmp, ReportPage.render(runs, options, MoeVsDense.render(runs), sections, Instant.now()), StandardCharsets.UTF_8);
       Files.move(tmp, index, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       Set<String> keep = new java.util.HashSet<>(List.of(assets));
       keep.add(previous);
