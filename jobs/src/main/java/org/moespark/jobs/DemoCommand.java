@@ -10,18 +10,19 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.moespark.analysis.Analyzer;
 import org.moespark.config.PipelineConfig;
 import org.moespark.corpus.Ingest;
 import org.moespark.corpus.InputFormat;
-import org.moespark.analysis.Analyzer;
-import org.moespark.routing.RouteStage;
-import org.moespark.spark.Sessions;
 import org.moespark.report.Report;
 import org.moespark.report.ReportOptions;
 import org.moespark.report.RunAnalyzer;
+import org.moespark.routing.RouteStage;
+import org.moespark.spark.Sessions;
 import org.moespark.tokenizer.TokenizeStage;
-import org.moespark.train.TrainStage;
+import org.moespark.train.FinalValidation;
 import org.moespark.train.TrainLoop;
+import org.moespark.train.TrainStage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,9 +62,9 @@ final class DemoCommand implements Callable<Integer> {
 
       System.out.println("demo 3/6 train: MoE and its dense twin of equal active compute");
       for (TrainLoop.Result r : TrainStage.run(spark, cfg, common.out, common.runId, false, true)) {
-        System.out.printf("  %-5s %d steps, %,d tokens: validation ce %.3f nats (unigram entropy of "
-                + "validation tokens %.3f), %.0f s%n", r.variant(), r.steps(), r.tokensSeen(),
-            r.lastValidationCe(), r.unigramEntropy(), r.seconds());
+        System.out.printf("  %-5s %d steps, %,d tokens, %.0f s%n", r.variant(), r.steps(), r.tokensSeen(),
+            r.seconds());
+        System.out.println("  " + FinalValidation.run(spark, cfg, common.out, common.runId, r.variant()).summary());
       }
 
       System.out.println("demo 4/6 route: the MoE's expert choices for every validation token");

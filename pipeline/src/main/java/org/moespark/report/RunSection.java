@@ -64,6 +64,9 @@ final class RunSection {
     }
     chart("loss", loss.isEmpty() ? null : SvgCharts.lines("Loss by step (variant / split)", "step",
         "loss", loss), "metrics");
+    String byLabel = ValidationByLabel.table(d.validation);
+    html.append(byLabel != null ? byLabel : "<p class=\"none\">No rows in validation/ for this run:"
+        + " no validation CE by language and domain (train writes them after training).</p>\n");
     Map<Integer, List<Row>> byLayer = group(d.expertLoad, "layer");
     if (byLayer.isEmpty()) {
       none("expert_load");

@@ -46,6 +46,7 @@ class ReportBrowserTest {
     String out = tmp.resolve("out").toString();
     ReportFixtures.training(spark, out, "moe-a", "moe", 1);
     ReportFixtures.training(spark, out, "moe-a", "dense", 3);
+    ReportFixtures.validation(spark, out, "moe-a");
     ReportFixtures.routing(spark, out, "moe-a");
     ReportFixtures.analysis(spark, out, "moe-a");
     ReportFixtures.training(spark, out, "dense-b", "dense", 2);
@@ -102,8 +103,11 @@ class ReportBrowserTest {
       assertThat(text.indexOf("Findings")).isEqualTo(text.lastIndexOf("Findings"));
       // MoE vs dense in words on the first screen
       String verdict = browser.eval("document.querySelector('.verdict').innerText").asText();
-      assertThat(verdict).startsWith("Run moe-a: at equal tokens (163,840 tokens, step 40) the validation CE")
-          .contains("MoE 5,000 tokens/s, dense 5,000 tokens/s", "At equal wall-clock time");
+      assertThat(verdict).startsWith("Run moe-a: at equal tokens (163,840 tokens, step 40) the validation CE"
+          + " over 40 validation sequences is MoE ").contains("MoE is ahead by 0.1",
+          "95% CI -0.1", "by bootstrap over 40 validation sequences",
+          "MoE 5,000 tokens/s, dense 5,000 tokens/s", "At equal wall-clock time");
+      assertThat(text).contains("Validation CE (nats) of each variant's final checkpoint by language");
       assertThat(browser.eval("document.querySelector('.verdict').getBoundingClientRect().bottom").asDouble())
           .as("the MoE vs dense verdict is on the first screen").isLessThan(900);
       assertThat(text).contains("Layer 0: routing shows no significant dependence on the domain; "

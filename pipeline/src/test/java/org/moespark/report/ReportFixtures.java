@@ -91,6 +91,24 @@ final class ReportFixtures {
     }
   }
 
+  /**
+   * validation/ rows of both variants at step {@link #STEP}: 40 sequences of 64 tokens, half de and
+   * half en; the MoE is 0.15 nats better on every sequence, give or take per-sequence noise.
+   */
+  static void validation(SparkSession spark, String out, String runId) {
+    Random rnd = new Random(7);
+    List<Object[]> rows = new ArrayList<>();
+    for (long seq = 0; seq < 40; seq++) {
+      double base = 3.0 + rnd.nextDouble();
+      for (String variant : List.of("moe", "dense")) {
+        double ce = base + ("dense".equals(variant) ? 0.15 : 0) + (rnd.nextDouble() - 0.5) * 0.05;
+        rows.add(new Object[] {variant, STEP, seq, LANGS.get((int) (seq % 2)), "prose", 64L, ce * 64});
+      }
+    }
+    Tables.write(rows(spark, "validation", new String[] {"variant", "step", "seq_index", "lang", "domain",
+        "tokens", "ce_sum"}, rows), out, "validation", runId, "variant");
+  }
+
   /** Every analysis/ table for {@code runId}, as the Analyzer would write them. */
   static void analysis(SparkSession spark, String out, String runId) {
     Random rnd = new Random(runId.hashCode());
