@@ -38,7 +38,7 @@ public final class TokenDecoder {
         throw new IllegalStateException("UTF-8 decoding overflowed a buffer of 4 chars per byte");
       }
     }
-    utf8.flush(out);
+    // UTF-8 keeps no state to flush (flush() on an empty input would even throw)
     out.flip();
     return b.append(out).toString();
   }
