@@ -13,6 +13,7 @@ import org.moespark.model.ModelConfig;
  * @param denseFfnHidden hidden width of the dense SwiGLU FFNs (every layer of a dense model, the
  *     non-MoE layers of an MoE model)
  * @param expertHidden hidden width of one expert (0 for a dense model)
+ * @param sharedHidden hidden width of one shared expert (0 without shared experts)
  * @param moeLayers 0-based indices of the layers with an MoE FFN (empty for a dense model)
  * @param router {@code softmax} or {@code sigmoid}; null for a dense model
  */
@@ -47,7 +48,7 @@ public record CheckpointModel(
     boolean d = m.dense();
     return new CheckpointModel(TrainStage.variantName(m), d, m.vocabSize(), m.dModel(), m.layers(),
         m.heads(), m.seqLen(), m.denseFfnHidden(), d ? 0 : m.experts(), d ? 0 : m.topK(),
-        d ? 0 : m.ffnHidden(), d ? 0 : m.sharedExperts(), d ? 0 : m.sharedHidden(),
+        d ? 0 : m.ffnHidden(), d ? 0 : m.sharedExperts(), d || m.sharedExperts() == 0 ? 0 : m.sharedHidden(),
         d ? null : m.router().name().toLowerCase(), !d && m.normalizeGates(), m.tieEmbeddings(),
         m.ropeTheta(), m.normEps(), List.copyOf(moe));
   }
