@@ -88,7 +88,7 @@ final class MoeVsDense {
     } else {
       ahead = m[2] < dn[2] ? "MoE" : dn[2] < m[2] ? "dense" : "level";
       clock = "At equal wall-clock time (" + Html.num(t, 0) + " s of training, estimated as tokens seen ÷"
-          + " tokens/s) the validation CE is MoE " + Html.num(m[2], 3) + " (step " + (long) m[0]
+          + " tokens/s) the curves' validation CE (their fixed evaluation batches) is MoE " + Html.num(m[2], 3) + " (step " + (long) m[0]
           + ") vs dense " + Html.num(dn[2], 3) + " (step " + (long) dn[0] + "): <b>"
           + (ahead.equals("level") ? "level" : ahead + " is ahead") + "</b>.";
     }
