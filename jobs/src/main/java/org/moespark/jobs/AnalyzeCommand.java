@@ -5,6 +5,8 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.moespark.analysis.Analyzer;
 import org.moespark.config.PipelineConfig;
+import org.moespark.train.CheckpointModel;
+import org.moespark.train.RunModel;
 import org.moespark.spark.Sessions;
 import org.moespark.tokenizer.TokenDecoder;
 import picocli.CommandLine.Command;
@@ -15,7 +17,9 @@ import picocli.CommandLine.Mixin;
         "Reads <out>/routing (run --run-id) and writes <out>/analysis/<table> partitioned by run_id "
             + "(a rerun replaces the run): load, specialization, vocab_specialization, top_tokens, "
             + "coactivation, saturation, repetition, divergence, position, significance.",
-        "Experts and top-k come from model.experts / model.top-k; permutations, bootstrap "
+        "Experts, top-k and the MoE layers come from the run's checkpoint manifest (a contradicting "
+            + "--conf/--set is refused; model.experts / model.top-k only for a run without "
+            + "checkpoints); permutations, bootstrap "
             + "resamples, CI level, seed and top-token counts from the analysis section "
             + "(e.g. --set analysis.permutations=199)."})
 final class AnalyzeCommand implements Callable<Integer> {
@@ -27,8 +31,12 @@ final class AnalyzeCommand implements Callable<Integer> {
     Preflight.requireRun(common.out, "routing", common.runId, null, "route");
     common.requireWritableOut();
     try (SparkSession spark = Sessions.create("moe-spark analyze", common.master)) {
-      Map<String, Double> seconds = new Analyzer(config.analysis(), config.model().experts(),
-          config.model().topK(), TokenDecoder.of(common.out, common.runId,
+      CheckpointModel model = RunModel.forRun(common.out, common.runId, config, common.given(),
+          spark.sparkContext().hadoopConfiguration());
+      System.out.printf("analyze: %d experts, top-%d, MoE layers %s (from the run)%n", model.experts(),
+          model.topK(), model.moeLayers());
+      Map<String, Double> seconds = new Analyzer(config.analysis(), model.experts(),
+          model.topK(), TokenDecoder.of(common.out, common.runId,
           spark.sparkContext().hadoopConfiguration())).run(spark, common.out, common.runId);
       seconds.forEach((table, s) -> System.out.printf("analysis/%s: %.1f s%n", table, s));
     }

@@ -3,6 +3,7 @@ package org.moespark.jobs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.moespark.config.Check;
 import org.moespark.config.PipelineConfig;
 import org.moespark.spark.Sessions;
@@ -38,6 +39,11 @@ final class CommonOptions {
     Check.that(runId.matches(RUN_ID), "--run-id", runId,
         "may hold only letters, digits, '_', '.' and '-'");
     return PipelineConfig.load(conf, sets);
+  }
+
+  /** The keys given in --conf or --set (not the defaults), with their effective values. */
+  Map<String, String> given() {
+    return PipelineConfig.given(conf, sets);
   }
 
   /** Fails before Spark starts when --out cannot be written (not after the stage's work). */

@@ -10,18 +10,19 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.moespark.analysis.Analyzer;
 import org.moespark.config.PipelineConfig;
 import org.moespark.corpus.Ingest;
 import org.moespark.corpus.InputFormat;
-import org.moespark.analysis.Analyzer;
-import org.moespark.routing.RouteStage;
-import org.moespark.spark.Sessions;
 import org.moespark.report.Report;
 import org.moespark.report.ReportOptions;
 import org.moespark.report.RunAnalyzer;
+import org.moespark.routing.RouteStage;
+import org.moespark.spark.Sessions;
 import org.moespark.tokenizer.TokenizeStage;
-import org.moespark.train.TrainStage;
+import org.moespark.train.FinalValidation;
 import org.moespark.train.TrainLoop;
+import org.moespark.train.TrainStage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,9 +62,9 @@ final class DemoCommand implements Callable<Integer> {
 
       System.out.println("demo 3/6 train: MoE and its dense twin of equal active compute");
       for (TrainLoop.Result r : TrainStage.run(spark, cfg, common.out, common.runId, false, true)) {
-        System.out.printf("  %-5s %d steps, %,d tokens: validation ce %.3f nats (unigram entropy of "
-                + "validation tokens %.3f), %.0f s%n", r.variant(), r.steps(), r.tokensSeen(),
-            r.lastValidationCe(), r.unigramEntropy(), r.seconds());
+        System.out.printf("  %-5s %d steps, %,d tokens, %.0f s%n", r.variant(), r.steps(), r.tokensSeen(),
+            r.seconds());
+        System.out.println("  " + FinalValidation.run(spark, cfg, common.out, common.runId, r.variant()).summary());
       }
 
       System.out.println("demo 4/6 route: the MoE's expert choices for every validation token");
@@ -74,14 +75,13 @@ final class DemoCommand implements Callable<Integer> {
 
       System.out.println("demo 5/6 analyze: specialization by language, domain, token and position");
       long t = System.nanoTime();
-      RunAnalyzer.of(cfg).analyse(spark, common.out, common.runId);
+      RunAnalyzer.of(cfg, common.given()).analyse(spark, common.out, common.runId);
       System.out.printf("  %d analysis tables in %.0f s%n", Analyzer.tables().size(),
           (System.nanoTime() - t) / 1e9);
 
       System.out.println("demo 6/6 report: static HTML with charts");
       Report.Result report = Report.build(spark, common.out, Path.of(common.out).resolve("report"),
-          new ReportOptions(Set.of(common.runId), null, List.of("validation"),
-              cfg.analysis().confidence()), RunAnalyzer.of(cfg));
+          ReportOptions.of(Set.of(common.runId), null, List.of("validation"), cfg.analysis()), RunAnalyzer.of(cfg, common.given()));
       System.out.printf("  %d charts: open %s%n", report.charts().size(), report.index().toUri());
     }
     System.out.printf("demo done in %.0f s; tables under %s (run_id=%s): documents/ quarantine/ "

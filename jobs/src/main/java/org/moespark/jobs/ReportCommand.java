@@ -14,6 +14,7 @@ import org.moespark.report.Report;
 import org.moespark.report.RunAnalyzer;
 import org.moespark.report.ReportOptions;
 import org.moespark.spark.Sessions;
+import org.moespark.train.RunModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,12 +56,12 @@ final class ReportCommand implements Callable<Integer> {
             + "'_', '.', '-'); give ids separated by commas without spaces, e.g. --runs run-a,run-b");
       }
     }
-    ReportOptions options = new ReportOptions(new HashSet<>(runs), since(), splits,
-        cfg.analysis().confidence());
+    ReportOptions options = ReportOptions.of(new HashSet<>(runs), since(), splits, cfg.analysis());
     Path dir = reportDir != null ? reportDir : localDir(common.out).resolve("report");
     Preflight.writableLocal(dir, reportDir != null ? "--report-dir" : "--out");
+    RunModel.refuseContradictions(common.out, runs, common.given(), Preflight.hadoopConf());
     try (SparkSession spark = Sessions.create("moe-spark report", common.master)) {
-      Report.Result r = Report.build(spark, common.out, dir, options, RunAnalyzer.of(cfg));
+      Report.Result r = Report.build(spark, common.out, dir, options, RunAnalyzer.of(cfg, common.given()));
       System.out.printf("report: analysed %d run(s) %s; %d run(s) and %d chart(s) in %s%n",
           r.analysed().size(), r.analysed(), r.runs().size(), r.charts().size(), r.index());
       r.failed().forEach((run, error) ->

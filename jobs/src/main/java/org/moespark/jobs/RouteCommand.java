@@ -5,6 +5,7 @@ import org.apache.spark.sql.SparkSession;
 import org.moespark.routing.RouteStage;
 import org.moespark.spark.Sessions;
 import org.moespark.train.CheckpointStore;
+import org.moespark.train.RunModel;
 import org.moespark.train.TrainStage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,6 +48,8 @@ final class RouteCommand implements Callable<Integer> {
       throw new IllegalArgumentException("no complete checkpoint under " + root + "; run `moe-spark "
           + "train --out " + common.out + " --run-id " + common.runId + "` first (or give --checkpoint)");
     }
+    RunModel.read(root, step, Preflight.hadoopConf())
+        .ifPresent(f -> RunModel.refuseContradictions(common.runId, f, common.given()));
     Preflight.requireRun(common.out, "sequences", common.runId, "split=" + split, "tokenize");
     common.requireWritableOut();
     try (SparkSession spark = Sessions.create("moe-spark route", common.master)) {

@@ -6,6 +6,7 @@ import org.apache.spark.sql.SparkSession;
 import org.moespark.config.PipelineConfig;
 import org.moespark.dist.spark.SparkTrainStage;
 import org.moespark.spark.Sessions;
+import org.moespark.train.FinalValidation;
 import org.moespark.train.TrainConfig;
 import org.moespark.train.TrainLoop;
 import org.moespark.train.TrainStage;
@@ -39,9 +40,10 @@ final class TrainCommand implements Callable<Integer> {
           ? SparkTrainStage.run(spark, cfg, common.out, common.runId, resume, compareDense)
           : TrainStage.run(spark, cfg, common.out, common.runId, resume, compareDense);
       for (TrainLoop.Result r : results) {
-        System.out.printf("train %s: %d steps, %,d tokens, validation ce %.4f (unigram entropy %.4f), "
-                + "%d skipped, %.0f s%n", r.variant(), r.steps(), r.tokensSeen(), r.lastValidationCe(),
-            r.unigramEntropy(), r.skippedSteps(), r.seconds());
+        System.out.printf("train %s: %d steps, %,d tokens, %d skipped, %.0f s%n", r.variant(), r.steps(),
+            r.tokensSeen(), r.skippedSteps(), r.seconds());
+        System.out.println("  " + FinalValidation.run(spark, cfg, common.out, common.runId, r.variant()).summary()
+            + String.format(" (unigram entropy of the curves' evaluation tokens %.4f)", r.unigramEntropy()));
       }
     }
     return 0;

@@ -2,6 +2,7 @@ package org.moespark.analysis;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 
 import java.util.Map;
@@ -33,7 +34,20 @@ final class Specialization implements Metric {
     Dataset<Row> shares = result
         .withColumn("share", col("n").divide(col("label_tokens")))
         .withColumn("uniform", lit(in.uniformShare()));
-    return shares.join(broadcast(DocumentBootstrap.intervals(in)),
-        AnalysisInput.scalaSeq("split", "by", "label", "layer", "expert"), "left");
+    return shares.join(broadcast(labelDocs(in)), AnalysisInput.scalaSeq("split", "step", "layer", "by", "label"))
+        .join(broadcast(DocumentBootstrap.intervals(in)),
+            AnalysisInput.scalaSeq("split", "by", "label", "layer", "expert"), "left");
+  }
+
+  /** Documents per label: the support a reader needs to judge a share (one document is no evidence). */
+  private static Dataset<Row> labelDocs(AnalysisInput in) {
+    Dataset<Row> docs = null;
+    for (String by : AnalysisInput.LABELS) {
+      Dataset<Row> one = in.docExperts.groupBy(col("split"), col("step"), col("layer"), col(by).as("label"))
+          .agg(countDistinct("doc_id").as("label_docs"))
+          .withColumn("by", lit(by));
+      docs = docs == null ? one : docs.unionByName(one);
+    }
+    return docs;
   }
 }

@@ -46,6 +46,30 @@ public record PipelineConfig(
   public static PipelineConfig load(Path file, List<String> overrides) {
     Config defaults = ConfigFactory.parseResources(PipelineConfig.class.getClassLoader(), DEFAULTS,
         ConfigParseOptions.defaults().setAllowMissing(false));
+    Config user = user(file, overrides);
+    rejectUnknownKeys(user, defaults);
+    Config given = user;
+    Config merged = parse(() -> given.withFallback(defaults).resolve(ConfigResolveOptions.defaults()),
+        "config");
+    rejectWrongTypes(user, defaults.resolve(), merged);
+    return fromConfig(merged);
+  }
+
+  /**
+   * The keys the user gave in {@code file} or {@code --set} (not the defaults), with their effective
+   * values: a stage that takes a value from the run (e.g. model.experts from its checkpoint) refuses
+   * only a value the user actually gave.
+   */
+  public static Map<String, String> given(Path file, List<String> overrides) {
+    PipelineConfig all = load(file, overrides);
+    Map<String, String> m = new java.util.TreeMap<>();
+    for (Map.Entry<String, ConfigValue> e : user(file, overrides).entrySet()) {
+      m.put(e.getKey(), String.valueOf(all.raw().getValue(e.getKey()).unwrapped()));
+    }
+    return m;
+  }
+
+  private static Config user(Path file, List<String> overrides) {
     Config user = ConfigFactory.empty();
     if (file != null) {
       if (!Files.isRegularFile(file)) {
@@ -65,12 +89,7 @@ public record PipelineConfig(
       Config one = parse(() -> ConfigFactory.parseString(key + " = " + quoteIfNeeded(value)), "--set " + kv);
       user = one.withFallback(user);
     }
-    rejectUnknownKeys(user, defaults);
-    Config given = user;
-    Config merged = parse(() -> given.withFallback(defaults).resolve(ConfigResolveOptions.defaults()),
-        "config");
-    rejectWrongTypes(user, defaults.resolve(), merged);
-    return fromConfig(merged);
+    return user;
   }
 
   /** Every effective key → value, flattened (what a checkpoint manifest records; see {@link #fromFlat}). */

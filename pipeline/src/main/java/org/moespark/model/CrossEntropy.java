@@ -15,17 +15,28 @@ final class CrossEntropy {
 
   private INDArray probs;
   private int[] targets;
+  private double[] losses = new double[0];
 
   /** logits [N, V] (overwritten with probabilities), targets [N] → mean loss. */
   double forward(INDArray logits, int[] targets) {
     this.probs = logits;
     this.targets = targets;
     Nd4j.exec(new SoftMax(logits, logits, -1));
+    double[] picked = HostRows.pick(logits, targets);
+    if (losses.length != picked.length) {
+      losses = new double[picked.length];
+    }
     double sum = 0;
-    for (double p : HostRows.pick(logits, targets)) {
-      sum -= Math.log(Math.max(p, MIN_P));
+    for (int n = 0; n < picked.length; n++) {
+      losses[n] = -Math.log(Math.max(picked[n], MIN_P));
+      sum += losses[n];
     }
     return sum / targets.length;
+  }
+
+  /** Per-token losses −log p[n, y_n] of the last forward [N] (reused by the next forward). */
+  double[] losses() {
+    return losses;
   }
 
   /** Returns dlogits [N, V] for a loss weight of 1, in the buffer forward was given. */

@@ -184,6 +184,15 @@ public final class MoeTransformer {
     return new LossParts(ce, aux, seqAux, z, total);
   }
 
+  /**
+   * Per-token cross-entropy of the last {@link #forward}: [B·T], sequence-major (token t of
+   * sequence b at b·T + t, predicting its position t + 1); overwritten by the next forward.
+   * Validation per language and per domain sums these by the label of each predicted token.
+   */
+  public double[] tokenLosses() {
+    return crossEntropy.losses();
+  }
+
   /** Forward pass over the whole token array [B, T+1] (any integer type). */
   public LossParts forward(INDArray tokens, boolean training) {
     return forward(tokens.toIntMatrix(), training);

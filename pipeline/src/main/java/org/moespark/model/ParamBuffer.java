@@ -180,6 +180,16 @@ public final class ParamBuffer {
       return new ParamBuffer(laid, firstExpert, replicated, total, type);
     }
 
+    /**
+     * The slots as {@link #allocate} would lay them out, without allocating: a checkpoint describes
+     * the whole model from this while a rank holds only its shard.
+     */
+    public List<Slot> layout() {
+      Map<String, Slot> laid = new LinkedHashMap<>();
+      place(laid, true, place(laid, false, 0));
+      return List.copyOf(laid.values());
+    }
+
     /** Lays out the expert or the replicated slots from {@code offset}; returns the end. */
     private long place(Map<String, Slot> laid, boolean experts, long offset) {
       for (Slot s : slots.values()) {

@@ -36,6 +36,16 @@ final class Html {
     return p < 0.001 ? "p < 0.001" : String.format(Locale.ROOT, "p = %.3f", p);
   }
 
+  /** A count with thousands separators: 1,240. */
+  static String count(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
+  }
+
+  /** "1 document", "57 documents". */
+  static String plural(long n, String word) {
+    return count(n) + " " + word + (n == 1 ? "" : "s");
+  }
+
   static String num(double x, int decimals) {
     return String.format(Locale.ROOT, "%." + decimals + "f", x);
   }

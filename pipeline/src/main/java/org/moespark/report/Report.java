@@ -93,12 +93,12 @@ public final class Report {
         sections.add(Comparison.render(runs, charts, drawn));
       }
       for (RunData d : runs) {
-        sections.add(RunSection.render(d, charts, options.ciLevel(), drawn));
+        sections.add(RunSection.render(d, charts, drawn));
       }
       Path index = dir.resolve("index.html");
       String previous = linkedAssets(index);
       Path tmp = Files.createTempFile(dir, ".index.html.", ".tmp");
-      Files.writeString(tmp, ReportPage.render(runs, options.ciLevel(), sections, Instant.now()), StandardCharsets.UTF_8);
+      Files.writeString(tmp, ReportPage.render(runs, options, MoeVsDense.render(runs), sections, Instant.now()), StandardCharsets.UTF_8);
       if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
         // a temporary file is created owner-only; the published page is for the web server too
         Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));

@@ -2,7 +2,6 @@ package org.moespark.report;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 
 /** The page shell: inline CSS (nothing is fetched when the page opens), run index, sections. */
@@ -13,15 +12,17 @@ final class ReportPage {
       h3 { margin: 28px 0 8px; color: #333; } figure { margin: 8px 0; } img { display: block; border: 1px solid #ddd; }
       table { border-collapse: collapse; margin: 8px 0; } td, th { border: 1px solid #ddd; padding: 3px 8px; text-align: left; }
       code { white-space: pre; background: #f2f2f2; padding: 0 3px; } .meta, .none { color: #666; }
-      .findings li { margin: 4px 0; } nav a { margin-right: 12px; }
+      .findings li { margin: 4px 0; } .findings li.too-little-data { color: #666; } nav a { margin-right: 12px; }
+      .verdict { background: #f4f8fc; border-left: 4px solid #2166ac; padding: 6px 12px; }
       """;
 
   private ReportPage() {}
 
-  /** Headline findings shown above everything else. */
-  static final int HEADLINES = 8;
-
-  static String render(List<RunData> runs, double ciLevel, List<String> sections, Instant generated) {
+  /**
+   * @param summary the MoE vs dense comparison in words (first on the page)
+   */
+  static String render(List<RunData> runs, ReportOptions options, String summary, List<String> sections,
+      Instant generated) {
     StringBuilder b = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
         + "<meta charset=\"utf-8\">\n<title>moe-spark routing report</title>\n"
         + "<link rel=\"icon\" href=\"data:,\">\n<style>\n" + CSS + "</style>\n</head>\n<body>\n"
@@ -38,20 +39,40 @@ final class ReportPage {
           .append("</a>");
     }
     b.append("</nav>\n");
-    List<String> headlines = new ArrayList<>();
-    for (RunData d : runs) {
-      Findings.sentences(d, ciLevel).stream().filter(Findings.Sentence::significant)
-          .forEach(s -> headlines.add("<b>" + Html.esc(d.runId) + "</b>: " + s.html()));
-    }
-    if (!headlines.isEmpty()) {
-      b.append("<h2>Key findings</h2>\n<ul class=\"findings\">\n");
-      headlines.stream().limit(HEADLINES).forEach(h -> b.append("<li>").append(h).append("</li>\n"));
-      b.append("</ul>\n");
-    }
+    b.append(summary);
+    findings(b, runs, options);
     if (runs.isEmpty()) {
       b.append("<p class=\"none\">No runs selected: no analysis/, metrics/ or expert_load/ rows match.</p>\n");
     }
     sections.forEach(b::append);
     return b.append("</body>\n</html>\n").toString();
+  }
+
+  /** The one findings section: per run, specialists with their support, tests, too-little-data labels. */
+  private static void findings(StringBuilder b, List<RunData> runs, ReportOptions options) {
+    List<RunData> analysed = runs.stream().filter(d -> d.split != null).toList();
+    if (analysed.isEmpty()) {
+      return;
+    }
+    b.append("<h2 id=\"findings\">Findings</h2>\n<p class=\"meta\">A finding needs a label with at least ")
+        .append(Html.plural(options.minDocs(), "document")).append(" and ")
+        .append(Html.plural(options.minTokens(), "token"))
+        .append(" (analysis.min-docs, analysis.min-tokens); specialists are ranked by the lower CI bound"
+            + " over uniform, which grows with the share and with the data behind it.</p>\n");
+    for (RunData d : analysed) {
+      List<Findings.Sentence> sentences = Findings.sentences(d, options);
+      if (analysed.size() > 1) {
+        b.append("<h3>Run ").append(Html.esc(d.runId)).append("</h3>\n");
+      }
+      if (sentences.isEmpty()) {
+        b.append("<p class=\"none\">No rows in analysis/significance for run ")
+            .append(Html.esc(d.runId)).append(".</p>\n");
+        continue;
+      }
+      b.append("<ul class=\"findings\">\n");
+      sentences.forEach(s -> b.append("<li class=\"").append(s.kind().name().toLowerCase().replace('_', '-'))
+          .append("\">").append(s.html()).append("</li>\n"));
+      b.append("</ul>\n");
+    }
   }
 }

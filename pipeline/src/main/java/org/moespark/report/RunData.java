@@ -33,6 +33,8 @@ final class RunData {
   final List<Row> repetition;
   final List<Row> position;
   final List<Row> saturation;
+  /** Per (variant, step, validation sequence, language, domain): CE sum and tokens (validation/). */
+  final List<Row> validation;
 
   private RunData(Reader r, String split) {
     this.runId = r.runId;
@@ -48,6 +50,7 @@ final class RunData {
     repetition = r.rows("analysis/repetition", onSplit, false, "layer");
     position = r.rows("analysis/position", onSplit, false, "layer", "bucket_start", "expert");
     saturation = r.rows("analysis/saturation", null, false, "split", "layer", "step");
+    validation = r.rows("validation", null, false, "variant", "step", "seq_index", "lang", "domain");
   }
 
   static RunData read(SparkSession spark, String out, String runId, RunCatalog catalog,
@@ -73,7 +76,12 @@ final class RunData {
         df = df.where(where);
       }
       if (thinSteps) {
-        df = df.where(col("step").isin(thinnedSteps(df).toArray()));
+        // Evaluation points are few and each one matters (the first shows where training
+        // started): only the per-step training rows are thinned.
+        boolean hasSplit = java.util.Arrays.asList(df.columns()).contains("split");
+        Dataset<Row> perStep = hasSplit ? df.where(col("split").equalTo("train")) : df;
+        Column thinned = col("step").isin(thinnedSteps(perStep).toArray());
+        df = df.where(hasSplit ? col("split").notEqual("train").or(thinned) : thinned);
       }
       Column[] sort = new Column[order.length];
       for (int i = 0; i < order.length; i++) {

@@ -16,19 +16,17 @@ final class RunSection {
       Comparator.comparingInt(RunSection::trailingNumber).thenComparing(Comparator.naturalOrder());
   private final RunData d;
   private final SvgCharts charts;
-  private final double ciLevel;
   private final StringBuilder html = new StringBuilder();
   private final List<ChartFile> drawn = new ArrayList<>();
 
-  private RunSection(RunData d, SvgCharts charts, double ciLevel) {
+  private RunSection(RunData d, SvgCharts charts) {
     this.d = d;
     this.charts = charts;
-    this.ciLevel = ciLevel;
   }
 
   /** The section's HTML; its charts are written under &lt;assets&gt;/&lt;run&gt;/ and added to {@code drawn}. */
-  static String render(RunData d, SvgCharts charts, double ciLevel, List<ChartFile> drawn) {
-    RunSection s = new RunSection(d, charts, ciLevel);
+  static String render(RunData d, SvgCharts charts, List<ChartFile> drawn) {
+    RunSection s = new RunSection(d, charts);
     s.build();
     drawn.addAll(s.drawn);
     return s.html.toString();
@@ -46,7 +44,6 @@ final class RunSection {
     }
     html.append("<p class=\"meta\">Routing analysed on split <b>").append(Html.esc(d.split))
         .append("</b> (last routed step).</p>\n");
-    findings();
     training();
     loadBalance();
     specialization();
@@ -58,18 +55,6 @@ final class RunSection {
     html.append("</section>\n");
   }
 
-  private void findings() {
-    List<Findings.Sentence> sentences = Findings.sentences(d, ciLevel);
-    heading("Significance, in words");
-    if (sentences.isEmpty()) {
-      none("analysis/significance");
-      return;
-    }
-    html.append("<ul class=\"findings\">\n");
-    sentences.forEach(s -> html.append("<li>").append(s.html()).append("</li>\n"));
-    html.append("</ul>\n");
-  }
-
   private void training() {
     heading("Training");
     Map<String, List<double[]>> loss = new LinkedHashMap<>();
@@ -79,6 +64,9 @@ final class RunSection {
     }
     chart("loss", loss.isEmpty() ? null : SvgCharts.lines("Loss by step (variant / split)", "step",
         "loss", loss), "metrics");
+    String byLabel = ValidationByLabel.table(d.validation);
+    html.append(byLabel != null ? byLabel : "<p class=\"none\">No rows in validation/ for this run:"
+        + " no validation CE by language and domain (train writes them after training).</p>\n");
     Map<Integer, List<Row>> byLayer = group(d.expertLoad, "layer");
     if (byLayer.isEmpty()) {
       none("expert_load");
@@ -151,6 +139,13 @@ final class RunSection {
             + word + " (uniform share " + Html.pct(uniform) + " = 1)", word,
             labels.toArray(String[]::new), null, "expert", labels("e", e), ratio, "share ÷ uniform"),
             "analysis/specialization");
+        // Each column's support beside the chart, so a striking cell from one document reads as such.
+        Map<String, Findings.Support> support = Findings.support(d);
+        html.append("<p class=\"meta\">Data behind each column: ").append(String.join("; ",
+            labels.stream().map(l -> {
+              Findings.Support s = support.get(by + "\u0000" + l);
+              return "<b>" + Html.esc(l) + "</b> " + (s == null ? "?" : s.words());
+            }).toList())).append(".</p>\n");
       });
     }
   }
@@ -211,6 +206,11 @@ final class RunSection {
         "total variation from uniform", series), "analysis/position");
   }
 
+  /**
+   * Saturation compares routing at earlier steps with the final one: a series of one step is the
+   * final step against itself (always 1) and says nothing, so only series of two or more steps are
+   * drawn, and the page says why when none has.
+   */
   private void saturation() {
     heading("Router saturation over training (agreement with the final checkpoint)");
     Map<String, List<double[]>> series = new TreeMap<>(LAYER_ORDER);
@@ -218,12 +218,22 @@ final class RunSection {
       series.computeIfAbsent(r.getAs("split") + " / layer " + r.getAs("layer"), k -> new ArrayList<>())
           .add(new double[] {(long) r.getAs("step"), r.getAs("saturation")});
     }
-    chart("saturation", series.isEmpty() ? null : SvgCharts.lines("Router saturation by step",
-        "step", "saturation", series), "analysis/saturation");
+    series.values().removeIf(points -> points.size() < 2);
+    if (series.isEmpty()) {
+      html.append("<p class=\"none\">No saturation chart: it needs routing logged at two or more steps"
+          + " (this run has ").append(d.saturation.isEmpty() ? "none" : "one step per split")
+          .append("); set train.route-sample-every to log the routing of a fixed validation batch"
+              + " while training.</p>\n");
+      return;
+    }
+    chart("saturation", SvgCharts.lines("Router saturation by step", "step", "saturation", series),
+        "analysis/saturation");
   }
 
   private void topTokens() {
-    heading("Each expert's top tokens (share of the token's occurrences routed to the expert)");
+    heading("Each expert's top tokens (share of the token's occurrences routed to the expert, occurrences)");
+    html.append("<p class=\"meta\">␣ space, ↵ newline, ⇥ tab; \\xNN a byte that is part of a"
+        + " character; tokens seen fewer than analysis.min-token-count times are left out.</p>\n");
     Map<Integer, List<Row>> byLayer = group(d.topTokens, "layer");
     if (byLayer.isEmpty()) {
       none("analysis/top_tokens");
@@ -236,8 +246,9 @@ final class RunSection {
         html.append("<tr><td>").append(expert).append("</td><td>");
         for (Row t : tokens) {
           String text = t.getAs("token");
-          html.append("<code>").append(text == null ? "#" + t.getAs("token_id") : Html.esc(text))
-              .append("</code> ").append(Html.pct(t.getAs("share"))).append(" &nbsp; ");
+          html.append("<code>").append(text == null ? "#" + t.getAs("token_id") : Html.esc(TokenText.visible(text)))
+              .append("</code> ").append(Html.pct(t.getAs("share"))).append(" (")
+              .append(Html.count(((Number) t.getAs("token_count")).longValue())).append(") &nbsp; ");
         }
         html.append("</td></tr>\n");
       });

@@ -56,6 +56,13 @@ public final class BpeEncoder {
     return Arrays.copyOf(out, size);
   }
 
+  /** The bytes of token {@code id} (a special token: its content in UTF-8). */
+  public byte[] bytes(int id) {
+    return id >= model.firstSpecialId()
+        ? model.specials().get(id - model.firstSpecialId()).getBytes(StandardCharsets.UTF_8)
+        : model.bytes(id).clone();
+  }
+
   /** The text of {@code ids}; special tokens decode to their content. */
   public String decode(int[] ids) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(ids.length * 4);

@@ -95,7 +95,9 @@ public final class CheckpointStore {
     int local = localExperts(params, m.experts());
     guarded(tmp, () -> {
       for (int e = 0; e < local && !experts.isEmpty(); e++) {
-        write(new Path(tmp, expertFile(params.firstExpert() + e)), arrays(m, params, state), experts, e, local);
+        Path file = new Path(tmp, expertFile(params.firstExpert() + e));
+        write(file, arrays(m, params, state), experts, e, local);
+        checkDescribed(file, m);
       }
     });
   }
@@ -108,7 +110,9 @@ public final class CheckpointStore {
     Path dir = dir(m.step());
     List<ParamBuffer.Slot> dense = params.slots().stream().filter(s -> !s.isExpert()).toList();
     guarded(tmp, () -> {
-      write(new Path(tmp, "dense.bin"), arrays(m, params, state), dense, -1, 1);
+      Path denseFile = new Path(tmp, CheckpointTensors.DENSE_FILE);
+      write(denseFile, arrays(m, params, state), dense, -1, 1);
+      checkDescribed(denseFile, m);
       try (FSDataOutputStream out = fs.create(new Path(tmp, "manifest.json"), true)) {
         JSON.writerWithDefaultPrettyPrinter().writeValue((java.io.OutputStream) out, m);
       }
@@ -153,7 +157,24 @@ public final class CheckpointStore {
   }
 
   private static String expertFile(int expert) {
-    return String.format("expert-%05d.bin", expert);
+    return CheckpointTensors.expertFile(expert);
+  }
+
+  /**
+   * A file whose size differs from what the manifest's tensor list says would let an outside
+   * reader load wrong bytes without noticing: refuse to complete such a checkpoint.
+   */
+  private void checkDescribed(Path file, CheckpointManifest m) throws IOException {
+    if (m.tensors() == null || m.tensors().isEmpty()) {
+      return;
+    }
+    long expected = CheckpointTensors.fileBytes(m.tensors(), file.getName());
+    long actual = fs.getFileStatus(file).getLen();
+    if (expected != actual) {
+      throw new IllegalStateException("checkpoint file " + file + " has " + actual
+          + " bytes but the manifest's tensor list describes " + expected
+          + "; the tensor list must be made from the whole model's layout (MoeTransformer.layout)");
+    }
   }
 
   /** The newest complete checkpoint's manifest, if any. */

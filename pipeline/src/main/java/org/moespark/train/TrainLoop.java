@@ -104,7 +104,7 @@ public final class TrainLoop {
     this.routingSample = java.util.Arrays.copyOf(evalSequences,
         Math.min(cfg.train().batchSize(), evalSequences.length));
     this.tokenizerHash = tokenizerHash;
-    this.flatConfig = cfg.flat();
+    this.flatConfig = variantConfig(cfg.flat(), modelCfg);
     model = MoeTransformer.create(modelCfg, type, tc.seed(), grid.shard(modelCfg.experts()));
     if (dp.size() > 1) {
       // the Switch loss's f_i is a global-batch quantity: sum the routed counts over the ranks
@@ -323,10 +323,8 @@ public final class TrainLoop {
     Map<String, Long> rng = new LinkedHashMap<>();
     rng.put("adam.t", adam.steps());
     rng.put("skipped", skipped);
-    CheckpointManifest m = new CheckpointManifest(CheckpointManifest.FORMAT, step, tokensSeen,
-        step * accum, rng, flatConfig, tokenizerHash, STATE,
-        pb.slots().stream().filter(ParamBuffer.Slot::isExpert).map(ParamBuffer.Slot::name).toList(),
-        modelCfg.experts(), pb.dataType().name());
+    CheckpointManifest m = CheckpointManifest.of(modelCfg, pb.dataType(), step, tokensSeen,
+        step * accum, rng, flatConfig, tokenizerHash, STATE);
     Map<String, INDArray> state = Map.of("adam.m", adam.firstMoment(), "adam.v", adam.secondMoment());
     boolean lead = dp.rank() == 0;
     if (lead) {
@@ -353,6 +351,16 @@ public final class TrainLoop {
       store.commit(tmp, m, pb, state);
     }
     dp.barrier();
+  }
+
+  /**
+   * The run's flattened config as this variant was trained: the dense twin is derived from the MoE
+   * config, and its checkpoints must say {@code model.dense = true} (resume compares this map too).
+   */
+  static Map<String, String> variantConfig(Map<String, String> flat, ModelConfig modelCfg) {
+    Map<String, String> v = new java.util.TreeMap<>(flat);
+    v.put("model.dense", String.valueOf(modelCfg.dense()));
+    return v;
   }
 
   /** An ETA for progress lines: 45s, 3m07s, 2h05m. */

@@ -77,8 +77,8 @@ public final class TrainStage {
   }
 
   public static TrainLoop.Result logResult(String runId, TrainLoop.Result r) {
-    LOG.info(String.format("train run %s %s: %d steps in %.0f s, train ce %.4f, validation ce %.4f "
-            + "(unigram entropy %.4f), %d steps skipped", runId, r.variant(), r.steps(), r.seconds(),
+    LOG.info(String.format("train run %s %s: %d steps in %.0f s, train ce %.4f, curve validation ce %.4f "
+            + "(the fixed eval batches; unigram entropy %.4f), %d steps skipped", runId, r.variant(), r.steps(), r.seconds(),
         r.lastTrainCe(), r.lastValidationCe(), r.unigramEntropy(), r.skippedSteps()));
     return r;
   }

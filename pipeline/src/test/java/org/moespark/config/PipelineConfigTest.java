@@ -73,4 +73,12 @@ class PipelineConfigTest {
     assertThatThrownBy(() -> PipelineConfig.load(dir.resolve("nope.conf"), List.of()))
         .hasMessageContaining("nope.conf").hasMessageContaining("no such file");
   }
+
+  @Test
+  void givenListsOnlyTheKeysTheUserSetWithTheirEffectiveValues() {
+    java.util.Map<String, String> given = PipelineConfig.given(null,
+        java.util.List.of("model.experts=32", "model.top-k=4", "model.experts=16"));
+    org.assertj.core.api.Assertions.assertThat(given)
+        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("model.experts", "16", "model.top-k", "4"));
+  }
 }

@@ -66,9 +66,11 @@ class IncrementalReportTest {
     String html = Files.readString(second.index());
     assertThat(html).contains("id=\"run-real-a\"", "id=\"run-real-b\"",
         "routing vs. domain in layer 1: p ", "<code>t");
-    // Per run: 4 specialization heatmaps, 2 divergence, repetition, position, saturation.
+    // Per run: 4 specialization heatmaps, 2 divergence, repetition, position; routing at one step
+    // only, so no saturation chart (it would be one point at 1.0) and the page says why.
     assertThat(second.charts().stream().filter(c -> c.path().contains("/real-b/")))
-        .hasSize(9);
+        .hasSize(8);
+    assertThat(html).contains("No saturation chart: it needs routing logged at two or more steps");
   }
 
   @Test

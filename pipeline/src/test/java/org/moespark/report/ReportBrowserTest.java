@@ -45,6 +45,8 @@ class ReportBrowserTest {
     SparkSession spark = LocalSpark.get();
     String out = tmp.resolve("out").toString();
     ReportFixtures.training(spark, out, "moe-a", "moe", 1);
+    ReportFixtures.training(spark, out, "moe-a", "dense", 3);
+    ReportFixtures.validation(spark, out, "moe-a");
     ReportFixtures.routing(spark, out, "moe-a");
     ReportFixtures.analysis(spark, out, "moe-a");
     ReportFixtures.training(spark, out, "dense-b", "dense", 2);
@@ -57,7 +59,7 @@ class ReportBrowserTest {
     assertThat(result.charts()).hasSize(16);
     String html = Files.readString(result.index());
     assertThat(html).doesNotContain("<script", "<img src=x")
-        .contains("&lt;img src=x onerror=&quot;window.__xss=2&quot;&gt;");
+        .contains("&lt;img␣src=x␣onerror=&quot;window.__xss=2&quot;&gt;");   // spaces marked visibly
     for (ChartFile c : result.charts()) {
       String svg = Files.readString(result.index().getParent().resolve(c.path()), StandardCharsets.UTF_8);
       assertThat(svg.contains("<svg ") && svg.length() > 2000).as(c.path() + " is a drawn SVG").isTrue();
@@ -65,9 +67,9 @@ class ReportBrowserTest {
     }
     ChartFile spec = result.charts().stream()
         .filter(c -> c.path().endsWith("/moe-a/spec-domain-layer0.svg")).findFirst().orElseThrow();
-    // the domain label is escaped (and, being long, cut to head…tail for the axis)
     assertThat(Files.readString(result.index().getParent().resolve(spec.path())))
-        .contains("&lt;script&gt;w…/script&gt;");
+        .contains("&lt;script&gt;w…/script&gt;")   // escaped, and cut to SvgCharts.MAX_LABEL
+        .doesNotContain("<script");
 
     try (Chromium browser = Chromium.start(binary, tmp.resolve("profile"))) {
       browser.open(result.index().toUri().toString(), 1280, 900);
@@ -92,12 +94,25 @@ class ReportBrowserTest {
       }
 
       String text = browser.eval("document.body.innerText").asText();
-      assertThat(text).contains("Expert 1 in layer 1 takes 61% of code tokens, uniform 50%, "
-          + "95% CI 57%–64%; routing vs. domain in layer 1: p = 0.001 (999 document-level label "
-          + "permutations over 60 documents");
+      assertThat(text).contains("Expert 1 in layer 1 takes 61% of code tokens (610 of 1,000 tokens in"
+          + " 20 documents), uniform 50%, 95% CI 57%–64%; routing vs. domain in layer 1: p = 0.001 (999"
+          + " document-level label permutations over 60 documents");
+      // uk has one document: its 94% share with a zero-width CI is not a finding, and says why
+      assertThat(text).doesNotContain("of uk tokens").contains("Too little data for a finding about the"
+          + " language uk (1 document, 40 tokens): a language needs at least 10 documents and 1,000 tokens");
+      assertThat(text.indexOf("Findings")).isEqualTo(text.lastIndexOf("Findings"));
+      // MoE vs dense in words on the first screen
+      String verdict = browser.eval("document.querySelector('.verdict').innerText").asText();
+      assertThat(verdict).startsWith("Run moe-a: at equal tokens (163,840 tokens, step 40) the validation CE"
+          + " over 40 validation sequences is MoE ").contains("MoE is ahead by 0.1",
+          "95% CI -0.1", "by bootstrap over 40 validation sequences",
+          "MoE 5,000 tokens/s, dense 5,000 tokens/s", "At equal wall-clock time");
+      assertThat(text).contains("Validation CE (nats) of each variant's final checkpoint by language");
+      assertThat(browser.eval("document.querySelector('.verdict').getBoundingClientRect().bottom").asDouble())
+          .as("the MoE vs dense verdict is on the first screen").isLessThan(900);
       assertThat(text).contains("Layer 0: routing shows no significant dependence on the domain; "
           + "routing vs. domain in layer 0: p = 0.410");
-      assertThat(text).contains(ReportFixtures.XSS_TOKEN);
+      assertThat(text).contains(TokenText.visible(ReportFixtures.XSS_TOKEN));
       assertThat(browser.eval("typeof window.__xss + ' ' + document.scripts.length").asText())
           .isEqualTo("undefined 0");
       assertThat(browser.errors()).isEmpty();

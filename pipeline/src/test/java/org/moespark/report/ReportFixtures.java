@@ -32,6 +32,8 @@ final class ReportFixtures {
   static final String XSS_TOKEN = "<img src=x onerror=\"window.__xss=2\">";
   static final List<String> DOMAINS = List.of("code", "prose", XSS_DOMAIN);
   static final List<String> LANGS = List.of("de", "en");
+  /** A language with one validation document: a striking share that must not read as a finding. */
+  static final String SPARSE_LANG = "uk";
 
   private ReportFixtures() {}
 
@@ -89,6 +91,24 @@ final class ReportFixtures {
     }
   }
 
+  /**
+   * validation/ rows of both variants at step {@link #STEP}: 40 sequences of 64 tokens, half de and
+   * half en; the MoE is 0.15 nats better on every sequence, give or take per-sequence noise.
+   */
+  static void validation(SparkSession spark, String out, String runId) {
+    Random rnd = new Random(7);
+    List<Object[]> rows = new ArrayList<>();
+    for (long seq = 0; seq < 40; seq++) {
+      double base = 3.0 + rnd.nextDouble();
+      for (String variant : List.of("moe", "dense")) {
+        double ce = base + ("dense".equals(variant) ? 0.15 : 0) + (rnd.nextDouble() - 0.5) * 0.05;
+        rows.add(new Object[] {variant, STEP, seq, LANGS.get((int) (seq % 2)), "prose", 64L, ce * 64});
+      }
+    }
+    Tables.write(rows(spark, "validation", new String[] {"variant", "step", "seq_index", "lang", "domain",
+        "tokens", "ce_sum"}, rows), out, "validation", runId, "variant");
+  }
+
   /** Every analysis/ table for {@code runId}, as the Analyzer would write them. */
   static void analysis(SparkSession spark, String out, String runId) {
     Random rnd = new Random(runId.hashCode());
@@ -111,17 +131,31 @@ final class ReportFixtures {
         List<String> labels = by.equals("domain") ? DOMAINS : LANGS;
         sig.add(new Object[] {SPLIT, STEP, by, layer, 60, labels.size(), layer == 1 ? 0.12 : 0.002,
             0.001, layer == 1 ? 1.0 / 1000 : 0.41, 999});
-        for (String label : labels) {
+        List<String> specLabels = new ArrayList<>(labels);
+        if (by.equals("lang")) {
+          specLabels.add(SPARSE_LANG);
+        }
+        for (String label : specLabels) {
           boolean planted = layer == 1 && label.equals("code");
+          boolean sparse = label.equals(SPARSE_LANG);
           double[] shares = new double[EXPERTS];
           Arrays.fill(shares, UNIFORM);
           if (planted) {
             shares = new double[] {0.43, 0.61, 0.48, 0.48};
           }
+          if (sparse) {
+            shares = new double[] {0.94, 0.36, 0.35, 0.35};
+          }
+          long tokens = sparse ? 40 : 1000;
+          long docs = sparse ? 1 : 20;
           for (int e = 0; e < EXPERTS; e++) {
-            double s = shares[e] + (planted ? 0 : (rnd.nextDouble() - 0.5) * 0.02);
-            spec.add(new Object[] {SPLIT, STEP, by, label, layer, e, (long) (s * 1000), 1000L, s,
-                UNIFORM, s - 0.04, s + 0.03});
+            double s = shares[e] + (planted || sparse ? 0 : (rnd.nextDouble() - 0.5) * 0.02);
+            // one document: the bootstrap CI is zero-width
+            spec.add(new Object[] {SPLIT, STEP, by, label, layer, e, Math.round(s * tokens), tokens,
+                docs, s, UNIFORM, sparse ? s : s - 0.04, sparse ? s : s + 0.03});
+          }
+          if (sparse) {
+            continue;
           }
           div.add(new Object[] {SPLIT, STEP, by, label, layer, 1000L, 0.01 * (layer + 1),
               0.01 * (layer + 1) / Math.log(EXPERTS) + rnd.nextDouble() * 0.002});

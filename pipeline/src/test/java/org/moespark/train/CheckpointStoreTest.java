@@ -25,7 +25,26 @@ class CheckpointStoreTest {
 
   static CheckpointManifest manifest(long step) {
     return new CheckpointManifest(CheckpointManifest.FORMAT, step, step * 100, step, Map.of("data", 7L),
-        Map.of("model.experts", "4"), "abc", List.of("adam.m"), List.of("experts"), 4, "FLOAT");
+        Map.of("model.experts", "4"), "abc", List.of("adam.m"), List.of("experts"), 4, "FLOAT",
+        CheckpointManifest.LITTLE_ENDIAN, null,
+        CheckpointTensors.describe(buffer().slots(), List.of("adam.m"), DataType.FLOAT));
+  }
+
+  @Test
+  void aTensorListThatDoesNotDescribeTheFilesIsRefusedAndNoCheckpointIsLeft() {
+    ParamBuffer a = buffer();
+    ParamBuffer other = ParamBuffer.builder().add("dense", 3, 3)
+        .add("experts", ParamBuffer.Role.EXPERT, ParamBuffer.Init.NORMAL, 4, 2, 3).addNoDecay("norm", 5)
+        .allocate(DataType.FLOAT);
+    CheckpointManifest m = manifest(5);
+    CheckpointManifest wrong = new CheckpointManifest(m.format(), m.step(), m.tokensSeen(),
+        m.dataPosition(), m.rngState(), m.config(), m.tokenizerHash(), m.state(), m.expertSlots(),
+        m.experts(), m.dataType(), m.byteOrder(), null,
+        CheckpointTensors.describe(other.slots(), m.state(), DataType.FLOAT));
+    CheckpointStore store = new CheckpointStore(dir.toString(), 2, new Configuration());
+    assertThatThrownBy(() -> store.save(wrong, a, Map.of("adam.m", Nd4j.zeros(DataType.FLOAT, a.size()))))
+        .hasMessageContaining("dense.bin has 88 bytes but the manifest's tensor list describes 112");
+    assertThat(store.completeSteps()).isEmpty();
   }
 
   @Test

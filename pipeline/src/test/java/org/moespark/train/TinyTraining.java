@@ -7,6 +7,7 @@ import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.moespark.config.PipelineConfig;
+import org.moespark.model.ModelConfig;
 
 /** A tiny model on synthetic sequences with learnable structure, for trainer tests. */
 final class TinyTraining {
@@ -40,10 +41,21 @@ final class TinyTraining {
   }
 
   static Trainer trainer(SparkSession spark, PipelineConfig cfg, Path dir) {
+    return trainer(spark, cfg, cfg.model(), dir);
+  }
+
+  /** The trainer of variant {@code model} (the config's model or its dense twin). */
+  static Trainer trainer(SparkSession spark, PipelineConfig cfg, ModelConfig model, Path dir) {
     String out = dir.resolve("out").toString();
-    CheckpointStore store = new CheckpointStore(TrainStage.checkpointDir(out, RUN, "moe"),
+    String variant = TrainStage.variantName(model);
+    CheckpointStore store = new CheckpointStore(TrainStage.checkpointDir(out, RUN, variant),
         cfg.train().keepCheckpoints(), new Configuration());
-    return new Trainer(cfg, cfg.model(), "moe", TrainingData.of(sequences(64, cfg.model().seqLen(), 1)),
-        sequences(16, cfg.model().seqLen(), 2), store, new TrainLog(spark, out, RUN, "moe"), "none");
+    return new Trainer(cfg, model, variant, TrainingData.of(sequences(64, cfg.model().seqLen(), 1)),
+        eval(cfg), store, new TrainLog(spark, out, RUN, variant), "none");
+  }
+
+  /** The validation sequences every tiny trainer evaluates. */
+  static int[][] eval(PipelineConfig cfg) {
+    return sequences(16, cfg.model().seqLen(), 2);
   }
 }
