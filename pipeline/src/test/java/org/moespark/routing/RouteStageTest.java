@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.apache.spark.sql.functions.col;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.moespark.config.PipelineConfig;
+import org.moespark.tokenizer.TwoLanguageDocs;
 import org.moespark.spark.LocalSpark;
 import org.moespark.spark.Tables;
 import org.moespark.tokenizer.Sequences;
@@ -31,16 +29,6 @@ class RouteStageTest {
     spark = LocalSpark.get();
   }
 
-  static Dataset<Row> docs() {
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < 60; i++) {
-      rows.add(RowFactory.create("en" + i, "en", "prose", "the cat sat on the mat number " + i + " and slept."));
-      rows.add(RowFactory.create("ru" + i, "ru", "docs", "кошка сидела на ковре номер " + i + " и спала."));
-    }
-    return spark.createDataFrame(rows, new StructType().add("doc_id", "string").add("lang", "string")
-        .add("domain", "string").add("text", "string"));
-  }
-
   @Test
   void routesEveryValidationTokenThroughEveryMoeLayerWithItsDocumentLabels() {
     String out = dir.resolve("out").toString();
@@ -49,7 +37,7 @@ class RouteStageTest {
         "model.heads=2", "model.layers=2", "model.ffn-hidden=32", "model.experts=4", "model.top-k=2",
         "train.batch-size=4", "train.steps=4", "train.eval-every=4", "train.checkpoint-every=4",
         "train.route-sample-every=2"));
-    TokenizeStage.run(spark, cfg.tokenizer(), docs(), out, "r");
+    TokenizeStage.run(spark, cfg.tokenizer(), TwoLanguageDocs.of(spark), out, "r");
     TrainStage.run(spark, cfg, out, "r", false, false);
 
     RouteStage.Result r = RouteStage.run(spark, out, "r", TrainStage.checkpointDir(out, "r", "moe"),

@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.moespark.config.PipelineConfig;
+import org.moespark.tokenizer.TwoLanguageDocs;
 import org.moespark.spark.LocalSpark;
 import org.moespark.spark.Tables;
 import org.moespark.tokenizer.Sequences;
@@ -23,16 +19,6 @@ import org.moespark.tokenizer.TokenizeStage;
 /** Issue 18 item 1: validation CE over every validation sequence, per language and domain. */
 class FinalValidationTest {
   @TempDir Path dir;
-
-  static Dataset<Row> docs(SparkSession spark) {
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < 60; i++) {
-      rows.add(RowFactory.create("en" + i, "en", "prose", "the cat sat on the mat number " + i + " and slept."));
-      rows.add(RowFactory.create("ru" + i, "ru", "docs", "кошка сидела на ковре номер " + i + " и спала."));
-    }
-    return spark.createDataFrame(rows, new StructType().add("doc_id", "string").add("lang", "string")
-        .add("domain", "string").add("text", "string"));
-  }
 
   @Test
   void everyValidationSequenceIsScoredPerLanguageAndDomainForMoeAndDenseAndASampleCoversEveryLabel() {
@@ -45,7 +31,7 @@ class FinalValidationTest {
         "model.heads=2", "model.layers=2", "model.ffn-hidden=32", "model.experts=4", "model.top-k=2",
         "train.batch-size=1", "train.steps=4", "train.eval-every=4", "train.eval-batches=10000",
         "train.checkpoint-every=4"));
-    TokenizeStage.run(spark, cfg.tokenizer(), docs(spark), out, "v");
+    TokenizeStage.run(spark, cfg.tokenizer(), TwoLanguageDocs.of(spark), out, "v");
     int validation = Sequences.read(spark, out, "v", "validation").size();
     assertThat(validation).isGreaterThan(2);
 
