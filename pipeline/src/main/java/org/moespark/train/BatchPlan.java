@@ -63,14 +63,18 @@ public final class BatchPlan implements Serializable {
     return out;
   }
 
-  /** Every seq_index rank {@code rank} reads for micro-batches [from, to), in order (repeats kept). */
-  public long[] slices(long from, long to, int rank, int world) {
-    int per = batchSize / world;
-    long[] out = new long[Math.toIntExact((to - from) * per)];
+  /**
+   * The distinct seq_index values rank {@code rank} reads in micro-batches [from, to): what an
+   * engine fetches for one checkpoint interval.
+   */
+  public long[] needed(long from, long to, int rank, int world) {
+    java.util.stream.LongStream.Builder all = java.util.stream.LongStream.builder();
     for (long p = from; p < to; p++) {
-      System.arraycopy(slice(p, rank, world), 0, out, (int) (p - from) * per, per);
+      for (long idx : slice(p, rank, world)) {
+        all.add(idx);
+      }
     }
-    return out;
+    return all.build().distinct().toArray();
   }
 
   private static int[] shuffled(int n, long seed) {

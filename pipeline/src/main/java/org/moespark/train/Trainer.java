@@ -74,8 +74,7 @@ public final class Trainer {
 
   /** The rows of steps (from, until]: one read per interval instead of one per batch. */
   private TrainingData prefetch(BatchPlan plan, long from, long until, int accum) {
-    long[] wanted = java.util.Arrays.stream(plan.slices(from * accum, until * accum, 0, 1))
-        .distinct().toArray();
+    long[] wanted = plan.needed(from * accum, until * accum, 0, 1);
     int[][] rows = train.read(wanted);
     Map<Long, int[]> byIndex = new HashMap<>();
     for (int i = 0; i < wanted.length; i++) {

@@ -135,8 +135,7 @@ public final class SparkTrainStage {
       int workers, int accum, long from, long until, IntervalTask task) {
     List<Row> wanted = new ArrayList<>();
     for (int r = 0; r < workers; r++) {
-      for (long idx : java.util.Arrays.stream(plan.slices(from * accum, until * accum, r, workers))
-          .distinct().toArray()) {
+      for (long idx : plan.needed(from * accum, until * accum, r, workers)) {
         wanted.add(RowFactory.create(idx, r));
       }
     }
