@@ -6,11 +6,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Preallocated c-order work arrays: a module keeps its buffers and only reallocates when the batch shape changes. */
-final class Buffers {
+public final class Buffers {
   private Buffers() {}
 
   /** {@code current} if it already has {@code shape} and {@code type}, else a new c-order array. */
-  static INDArray ensure(INDArray current, DataType type, long... shape) {
+  public static INDArray ensure(INDArray current, DataType type, long... shape) {
     if (current != null && current.dataType() == type && Arrays.equals(current.shape(), shape)) {
       return current;
     }

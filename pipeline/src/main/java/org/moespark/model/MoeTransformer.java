@@ -80,18 +80,7 @@ public final class MoeTransformer {
     int c = cfg.dModel();
     ParamBuffer.Builder b = ParamBuffer.builder().firstExpert(shard.first()).add("wte", Role.NO_DECAY, Init.NORMAL, cfg.vocabSize(), c);
     for (int i = 0; i < cfg.layers(); i++) {
-      String p = "h" + i + ".";
-      b.add(p + "norm1", Role.NO_DECAY, Init.ONES, c)
-          .add(p + "attn.wqkv", Role.DENSE, Init.NORMAL, c, 3L * c)
-          .add(p + "attn.wo", Role.DENSE, Init.RESIDUAL_NORMAL, c, c)
-          .add(p + "norm2", Role.NO_DECAY, Init.ONES, c);
-      if (cfg.isMoeLayer(i)) {
-        MoeParams.addTo(b, moePrefix(i), cfg, shard.count());
-      } else {
-        int f = cfg.denseFfnHidden();
-        b.add(p + "ffn.w13", Role.DENSE, Init.NORMAL, c, 2L * f)
-            .add(p + "ffn.w2", Role.DENSE, Init.RESIDUAL_NORMAL, f, c);
-      }
+      DecoderBlock.addTo(b, "h" + i + ".", cfg, cfg.isMoeLayer(i), shard.count());
     }
     b.add("norm_f", Role.NO_DECAY, Init.ONES, c);
     if (!cfg.tieEmbeddings()) {
@@ -122,24 +111,14 @@ public final class MoeTransformer {
     ModelConfig perLayer = moeCount > 1 ? withRouterLossScale(cfg, 1.0 / moeCount) : cfg;
     moeLayerIndex = new int[moeCount];
     for (int i = 0; i < cfg.layers(); i++) {
-      String p = "h" + i + ".";
-      Ffn ffn;
-      if (cfg.isMoeLayer(i)) {
-        MoeFfn moe = new MoeFfn(perLayer, MoeParams.of(params, moePrefix(i)), seed + 1000L * (i + 1),
-            shard.exchanges().get());
+      boolean moe = cfg.isMoeLayer(i);
+      DecoderBlock block = DecoderBlock.of(params, "h" + i + ".", moe ? perLayer : cfg, moe,
+          seed + 1000L * (i + 1), moe ? shard.exchanges().get() : null);
+      if (moe) {
         moeLayerIndex[moeLayers.size()] = i;
-        moeLayers.add(moe);
-        ffn = moe;
-      } else {
-        ffn = new SwiGlu(params.view(p + "ffn.w13"), params.grad(p + "ffn.w13"),
-            params.view(p + "ffn.w2"), params.grad(p + "ffn.w2"));
+        moeLayers.add((MoeFfn) block.ffn());
       }
-      blocks.add(new DecoderBlock(
-          new RmsNorm(params.view(p + "norm1"), params.grad(p + "norm1"), cfg.normEps()),
-          new CausalSelfAttention(params.view(p + "attn.wqkv"), params.grad(p + "attn.wqkv"),
-              params.view(p + "attn.wo"), params.grad(p + "attn.wo"), cfg.heads(), cfg.ropeTheta()),
-          new RmsNorm(params.view(p + "norm2"), params.grad(p + "norm2"), cfg.normEps()),
-          ffn));
+      blocks.add(block);
     }
     normF = new RmsNorm(params.view("norm_f"), params.grad("norm_f"), cfg.normEps());
     String headName = cfg.tieEmbeddings() ? "wte" : "lm_head";

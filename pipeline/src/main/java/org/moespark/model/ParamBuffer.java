@@ -69,13 +69,13 @@ public final class ParamBuffer {
   private final INDArray params;
   private final INDArray grads;
 
-  private ParamBuffer(Map<String, Slot> slots, int firstExpert, long expertOffset, long total,
-      DataType type) {
+  private ParamBuffer(Map<String, Slot> slots, int firstExpert, long expertOffset, INDArray params,
+      INDArray grads) {
     this.slots = slots;
     this.firstExpert = firstExpert;
     this.expertOffset = expertOffset;
-    this.params = Nd4j.zeros(type, total);
-    this.grads = Nd4j.zeros(type, total);
+    this.params = params;
+    this.grads = grads;
   }
 
   public static Builder builder() {
@@ -97,6 +97,8 @@ public final class ParamBuffer {
   }
 
   public INDArray grad(String name) {
+    Preconditions.checkState(grads != null, "parameter %s: this buffer holds values only (see Builder.wrap)",
+        name);
     return shaped(grads, slot(name));
   }
 
@@ -132,9 +134,14 @@ public final class ParamBuffer {
     return params.dataType();
   }
 
+  /**
+   * Built on the data buffer at an absolute offset rather than with {@code get(interval)}: a
+   * wrapped flat array may itself be a view deep into a larger one (DL4J's per-layer params view),
+   * where M2.1's {@code get} misreads the offset (see {@link Views}).
+   */
   private static INDArray shaped(INDArray flat, Slot s) {
-    return flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(s.offset(), s.offset() + s.length()))
-        .reshape('c', s.shape());
+    return Nd4j.create(flat.data(), s.shape(), Nd4j.getStrides(s.shape(), 'c'),
+        flat.offset() + s.offset(), 'c');
   }
 
   /**
@@ -173,11 +180,26 @@ public final class ParamBuffer {
     }
 
     public ParamBuffer allocate(DataType type) {
+      long total = elements(false) + elements(true);
+      Preconditions.checkState(total > 0, "no parameters added");
+      return wrap(Nd4j.zeros(type, total), Nd4j.zeros(type, total));
+    }
+
+    /**
+     * The layout over existing contiguous arrays of {@link #elements} length (zero copy: DL4J's
+     * params and gradient view arrays); {@code grads} may be null for values only (initialising,
+     * reading), where {@link ParamBuffer#grad} fails.
+     */
+    public ParamBuffer wrap(INDArray params, INDArray grads) {
       Map<String, Slot> laid = new LinkedHashMap<>();
       long replicated = place(laid, false, 0);
       long total = place(laid, true, replicated);
-      Preconditions.checkState(total > 0, "no parameters added");
-      return new ParamBuffer(laid, firstExpert, replicated, total, type);
+      for (INDArray a : grads == null ? List.of(params) : List.of(params, grads)) {
+        Preconditions.checkArgument(a.length() == total && a.elementWiseStride() == 1,
+            "a flat buffer of %s contiguous elements is needed for this layout, got %s", total,
+            a.shapeInfoToString());
+      }
+      return new ParamBuffer(laid, firstExpert, replicated, params, grads);
     }
 
     /**

@@ -12,10 +12,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * from its own stream seeded by (seed, slot name, expert), so a rank that holds a slice of the
  * experts initialises exactly the values the whole model would hold there.
  */
-final class ParamInit {
+public final class ParamInit {
   private ParamInit() {}
 
-  static void init(ParamBuffer pb, ModelConfig cfg, long seed) {
+  /** Writes every slot of {@code pb} (the values only; its gradients are not touched). */
+  public static void init(ParamBuffer pb, ModelConfig cfg, long seed) {
     double residualStd = cfg.initStd() / Math.sqrt(2.0 * cfg.layers());
     for (ParamBuffer.Slot s : pb.slots()) {
       INDArray v = pb.view(s.name());

@@ -1,0 +1,62 @@
+package org.moespark.dl4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/** Tiny float64 graphs around one layer under test, and the checks the tests share. */
+final class Nets {
+  private Nets() {}
+
+  /** in [B, C, T] (NCW) → {@code layer} → an MSE RnnOutputLayer of width C; float64, no updater. */
+  static ComputationGraph around(CoreLayer layer, int c, int t) {
+    ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
+        .seed(11).dataType(DataType.DOUBLE).updater(new NoOp())
+        .graphBuilder()
+        .addInputs("in").setInputTypes(InputType.recurrent(c, t))
+        .addLayer("layer", layer, "in")
+        .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE)
+            .activation(Activation.IDENTITY).nOut(c).build(), "layer")
+        .setOutputs("out")
+        .build();
+    ComputationGraph net = new ComputationGraph(conf);
+    net.init();
+    net.initGradientsView();
+    return net;
+  }
+
+  /** DL4J's finite-difference check of every parameter of {@code net}, float64. */
+  static void assertGradientsPass(ComputationGraph net, INDArray in, INDArray labels) {
+    DataType before = Nd4j.dataType();
+    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    boolean ok;
+    try {
+      ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
+        .inputs(new INDArray[] {in}).labels(new INDArray[] {labels})
+        .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)
+          .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
+    } finally {
+      Nd4j.setDefaultDataTypes(before, before);
+    }
+    assertThat(ok).as("GradientCheckUtil").isTrue();
+  }
+
+  /** max|a − b| ≤ rel · max|b|. */
+  static void assertClose(String what, INDArray a, INDArray b, double rel) {
+    assertThat(a.shape()).as(what + " shape").isEqualTo(b.shape());
+    double scale = b.amaxNumber().doubleValue();
+    double err = a.sub(b).amaxNumber().doubleValue();
+    assertThat(err).as(what + ": max abs error vs scale " + scale).isLessThanOrEqualTo(rel * scale);
+  }
+}
