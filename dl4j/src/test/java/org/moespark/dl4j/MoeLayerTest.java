@@ -76,6 +76,28 @@ class MoeLayerTest {
   }
 
   @Test
+  void jsonRoundTripKeepsTheConfigurationAndTheOutputs() {
+    Nets.assertJsonRoundTrip(Nets.around(layer(), C, T), Nd4j.randn(DataType.DOUBLE, B, C, T));
+  }
+
+  /** A fit step reports the losses the layer computed. */
+  @Test
+  void listenerReportsTheRouterLossesOfAFitStep() {
+    ComputationGraph net = Nets.around(layer(), C, T);
+    RouterLossListener listener = new RouterLossListener(0);
+    net.setListeners(listener);
+    Nd4j.getRandom().setSeed(8);
+    net.fit(new org.nd4j.linalg.dataset.DataSet(Nd4j.randn(DataType.DOUBLE, B, C, T),
+        Nd4j.randn(DataType.DOUBLE, B, C, T)));
+    RouterLossListener.RouterLosses r = listener.last();
+    MoeStats s = ((CoreLayerImpl) net.getLayer("layer")).stats();
+    assertThat(r.layers()).isEqualTo(1);
+    assertThat(r.aux()).isEqualTo(s.auxLoss()).isPositive();
+    assertThat(r.z()).isEqualTo(s.zLoss()).isPositive();
+    assertThat(r.dropped()).isZero();
+  }
+
+  @Test
   void paramsAreViewsOfTheNetworksFlatVector() {
     ComputationGraph net = Nets.around(layer(), C, T);
     INDArray router = net.getLayer("layer").getParam(MoeParams.ROUTER);
