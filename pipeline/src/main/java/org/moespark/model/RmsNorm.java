@@ -7,7 +7,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * RMSNorm (Zhang & Sennrich 2019): {@code y = g ⊙ x / sqrt(mean(x²) + eps)} per row of [N, C].
  * Backward with {@code x̂ = x·r}: {@code dx = r·(dx̂ − x̂·mean(dx̂ ⊙ x̂))}, {@code dx̂ = dy ⊙ g}.
  */
-final class RmsNorm {
+public final class RmsNorm {
   private final INDArray gain;
   private final INDArray gainGrad;
   private final double eps;
@@ -17,14 +17,14 @@ final class RmsNorm {
   private INDArray tmp;
   private INDArray dx;
 
-  RmsNorm(INDArray gain, INDArray gainGrad, double eps) {
+  public RmsNorm(INDArray gain, INDArray gainGrad, double eps) {
     this.gain = gain;
     this.gainGrad = gainGrad;
     this.eps = eps;
   }
 
   /** x [N, C] → [N, C] (this module's buffer). */
-  INDArray forward(INDArray x) {
+  public INDArray forward(INDArray x) {
     long[] shape = x.shape();
     xhat = Buffers.ensure(xhat, x.dataType(), shape);
     out = Buffers.ensure(out, x.dataType(), shape);
@@ -37,7 +37,7 @@ final class RmsNorm {
   }
 
   /** dy [N, C] → dx [N, C]; accumulates dgain. */
-  INDArray backward(INDArray dy) {
+  public INDArray backward(INDArray dy) {
     dx = Buffers.ensure(dx, dy.dataType(), dy.shape());
     dy.mul(xhat, tmp);
     gainGrad.addi(tmp.sum(0));

@@ -36,8 +36,11 @@ public record TrainConfig(
     int routeSampleEvery,
     java.time.Duration collectiveTimeout) {
 
-  /** Where training runs: one JVM, or a barrier stage of {@code workers} Spark tasks. */
-  public enum Engine { LOCAL, SPARK }
+  /**
+   * Where training runs: one JVM, a barrier stage of {@code workers} Spark tasks, or DL4J's
+   * dl4j-spark parameter averaging (the moe-spark-dl4j module, found as a {@link TrainEngine}).
+   */
+  public enum Engine { LOCAL, SPARK, DL4J }
 
   public TrainConfig {
     Check.positive("train.workers", workers);

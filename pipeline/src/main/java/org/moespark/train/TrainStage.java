@@ -37,7 +37,7 @@ public final class TrainStage {
       String runId, boolean resume, boolean compareDense) {
     if (cfg.train().engine() != TrainConfig.Engine.LOCAL) {
       throw new IllegalArgumentException("train.engine = " + cfg.train().engine().name().toLowerCase()
-          + " runs through org.moespark.dist.spark.SparkTrainStage, not the local stage");
+          + " runs through its own stage (SparkTrainStage, or a TrainEngine), not the local stage");
     }
     spark.sparkContext().setJobDescription("moe-spark train: count sequences/ of run " + runId);
     SequenceTable train = new SequenceTable(spark, out, runId, "train", cfg.model());
