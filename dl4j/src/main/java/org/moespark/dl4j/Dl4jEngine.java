@@ -115,7 +115,7 @@ public final class Dl4jEngine implements TrainEngine {
     LOG.info(String.format("train run %s (dl4j): %d steps, %.0f tokens/s over the fits, validation ce %.4f",
         runId, tc.steps(), tokensSeen / fitSeconds, validation));
     return List.of(new TrainLoop.Result(TrainStage.MOE, tc.steps(), 0, tokensSeen, train0.ce(),
-        validation, Double.NaN, wall, fitSeconds / tc.steps(), 0, 0));
+        validation, Double.NaN, wall, fitSeconds, 0, 0));
   }
 
   /** The saved network reloaded, scored on the curves' fixed evaluation set. */

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Spark-engine training at 1 and 2 barrier tasks on synthetic sequences: tokens/s, "
-        + "step time and the share spent in the all-reduce. Needs a master with 2 task slots in "
+        + "step time and the share spent in the all-reduce; then the dl4j engine at 2 workers. Needs a master with 2 task slots in "
         + "separate executors, e.g. --master 'local-cluster[2,1,3072]'.")
 final class BenchTrainCommand implements Callable<Integer> {
   @Mixin CommonOptions common;

@@ -14,11 +14,14 @@ import org.moespark.model.MoeTransformer;
 import org.moespark.model.ParamBuffer;
 import org.moespark.model.moe.LocalExchange;
 import org.moespark.spark.Tables;
+import org.moespark.train.TrainConfig;
+import org.moespark.train.TrainEngine;
 import org.moespark.train.TrainLoop;
 
 /**
  * Training throughput of the spark engine on the same config and global batch: W = 1, W = 2 data
- * parallel and W = 2 with the experts sharded (P = 2), each rank a separate executor JVM on a
+ * parallel and W = 2 with the experts sharded (P = 2), then the dl4j engine at W = 2 when on the
+ * classpath, each rank a separate executor JVM on a
  * {@code local-cluster} master, with the share of step time in the gradient all-reduce and in the
  * expert all-to-all. Tokens/s is the fastest timed step, as in the model bench; the ratios are to
  * W = 1 and EP/DP, measured in the same run.
@@ -68,8 +71,44 @@ public final class TrainBench {
     }
     out.printf("expert parallel / data parallel at W=2: %.2f (goal >= 0.9)%n",
         rows.get(2).tokensPerS() / rows.get(1).tokensPerS());
+    dl4j(spark, conf, sets, steps, tables, out).ifPresent(row -> {
+      rows.add(row);
+      out.printf("%-14s  %8.0f  %13.3f  %10s  %10s  %6.2f%n", row.engine(), row.tokensPerS(),
+          row.stepSeconds(), "n/a", "n/a", row.tokensPerS() / rows.get(0).tokensPerS());
+      out.printf("dl4j engine / spark engine, W=2 data parallel: %.2f%n",
+          row.tokensPerS() / rows.get(1).tokensPerS());
+    });
     largestExperts(conf, sets, memoryMb, out);
     return rows;
+  }
+
+  /**
+   * The dl4j engine (DL4J layers, dl4j-spark parameter averaging) at W = 2 on the same config and
+   * global batch, when its module is on the classpath (the jobs jar): tokens/s of the fastest
+   * round after the first, as for the spark engine. Its all-reduce share is not measured.
+   */
+  static java.util.Optional<Row> dl4j(SparkSession spark, Path conf, List<String> sets, int steps,
+      String tables, PrintStream out) {
+    TrainEngine engine;
+    try {
+      engine = TrainEngine.named(TrainConfig.Engine.DL4J);
+    } catch (IllegalArgumentException e) {
+      out.println("dl4j engine skipped: " + e.getMessage());
+      return java.util.Optional.empty();
+    }
+    List<String> all = new ArrayList<>(sets);
+    all.addAll(List.of("train.engine=dl4j", "train.workers=2", "train.steps=" + (steps + 1),
+        "train.eval-every=" + (steps + 1), "train.eval-batches=1", "train.log-every=1"));
+    PipelineConfig cfg = PipelineConfig.load(conf, all);
+    String runId = "bench-dl4j-w2";
+    int batch = cfg.train().batchSize();
+    SyntheticSequences.write(spark, tables, runId, batch * (steps + 1), batch, cfg.model().seqLen(),
+        cfg.model().vocabSize());
+    TrainLoop.Result r = engine.run(spark, cfg, tables, runId, false, false).get(0);
+    double best = Tables.read(spark, tables, "metrics", runId).where("split = 'train' and step > 1")
+        .agg(org.apache.spark.sql.functions.max("tokens_per_s")).first().getDouble(0);
+    return java.util.Optional.of(new Row("dl4j W=2 d.p.", best, r.stepSeconds() / r.steps(), Double.NaN,
+        Double.NaN));
   }
 
   /**
