@@ -59,18 +59,6 @@ abstract class CoreLayerImpl extends BaseLayer<CoreLayer> {
   public abstract MoeStats stats();
 
   @Override
-  public void setParamsViewArray(INDArray params) {
-    super.setParamsViewArray(params);
-    pb = null;
-  }
-
-  @Override
-  public void setBackpropGradientsViewArray(INDArray gradients) {
-    super.setBackpropGradientsViewArray(gradients);
-    pb = null;
-  }
-
-  @Override
   public boolean isPretrainLayer() {
     return false;
   }
@@ -99,8 +87,14 @@ abstract class CoreLayerImpl extends BaseLayer<CoreLayer> {
     INDArray dx;
     try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
       dy = toTokens(epsilon, dy).divi(tokens);
-      gradientsFlattened.assign(0);
+      INDArray into = pb.grads();
+      into.assign(0);
       dx = backward(dy);
+      if (into != gradientsFlattened) {
+        // DL4J creates the gradient view between the first forward and its backward
+        // (ComputationGraph.calcBackpropGradients): copy once; the next forward uses the view.
+        gradientsFlattened.assign(into);
+      }
       gradientsFlattened.muli(tokens);
     }
     INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dx.dataType(), input.shape(), 'c');
@@ -127,11 +121,13 @@ abstract class CoreLayerImpl extends BaseLayer<CoreLayer> {
   }
 
   /**
-   * The core over the current views; without a gradient view yet (inference before any fit) the
-   * gradients go to a private buffer.
+   * The core over the current views, rebuilt when DL4J has replaced one; without a gradient view
+   * yet (inference, or the first forward of a gradient computation) the gradients go to a private
+   * buffer.
    */
   private void ensureCore() {
-    if (pb != null) {
+    if (pb != null && pb.params() == paramsFlattened
+        && (gradientsFlattened == null || pb.grads() == gradientsFlattened)) {
       return;
     }
     CoreLayer conf = layerConf();

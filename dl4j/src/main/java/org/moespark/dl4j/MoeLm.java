@@ -16,6 +16,7 @@ import org.moespark.train.TrainConfig;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
 import org.nd4j.linalg.schedule.MapSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
@@ -40,6 +41,13 @@ public final class MoeLm {
   private MoeLm() {}
 
   public static ComputationGraphConfiguration configuration(ModelConfig m, TrainConfig tc) {
+    return configuration(m, tc, DataType.FLOAT, Adam.builder().learningRateSchedule(schedule(tc))
+        .beta1(tc.beta1()).beta2(tc.beta2()).epsilon(tc.eps()).build());
+  }
+
+  /** With another dtype and updater (gradient checks: float64, no updater). */
+  static ComputationGraphConfiguration configuration(ModelConfig m, TrainConfig tc, DataType type,
+      IUpdater updater) {
     int moeLayers = 0;
     for (int i = 0; i < m.layers(); i++) {
       moeLayers += m.isMoeLayer(i) ? 1 : 0;
@@ -48,9 +56,8 @@ public final class MoeLm {
     NormalDistribution init = new NormalDistribution(0, m.initStd());
     ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
         .seed(tc.seed())
-        .dataType(DataType.FLOAT)
-        .updater(Adam.builder().learningRateSchedule(schedule(tc)).beta1(tc.beta1()).beta2(tc.beta2())
-            .epsilon(tc.eps()).build())
+        .dataType(type)
+        .updater(updater)
         .weightDecay(tc.weightDecay())
         .gradientNormalization(tc.clipNorm() > 0 ? GradientNormalization.ClipL2PerLayer
             : GradientNormalization.None)

@@ -53,7 +53,7 @@ class ReadmeExampleTest {
     }
     DataSet ds = new DataSet(x, y);
     double first = net.score(ds);
-    for (int i = 0; i < 30; i++) {
+    for (int i = 0; i < 15; i++) {
       net.fit(ds);
     }
     assertThat(net.score(ds)).isLessThan(first);

@@ -117,6 +117,8 @@ class MoeSparkTest {
             "--runs: '../x' is not a run id"),
         Arguments.of(List.of("report", "--out", out, "--report-dir", unwritable),
             "--report-dir " + unwritable + " is not writable ("),
+        Arguments.of(List.of("train", "--out", out, "--engine", "gpu"),
+            "invalid config: train.engine = gpu: must be one of local|spark|dl4j"),
         Arguments.of(List.of("train", "--out", out, "--set", "model.experts=eight"),
             "invalid config: model.experts = eight: must be a number, e.g. --set model.experts=8"));
   }
