@@ -1,13 +1,20 @@
 package org.moespark.dl4j;
 
+import java.util.Collection;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.moespark.model.ModelConfig;
 import org.moespark.model.ParamBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
@@ -59,6 +66,22 @@ public abstract class CoreLayer extends FeedForwardLayer {
     this.initStd = b.initStd;
     this.depth = b.depth;
     this.dataFormat = b.dataFormat;
+  }
+
+  /** The runtime layer of this configuration (its views are set by {@link #instantiate}). */
+  protected abstract CoreLayerImpl newImpl(NeuralNetConfiguration conf, DataType networkDataType);
+
+  @Override
+  public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+      int layerIndex, INDArray paramsView, boolean initializeParams, DataType networkDataType) {
+    LayerValidation.assertNInNOutSet(getClass().getSimpleName(), getLayerName(), layerIndex, getNIn(), getNOut());
+    CoreLayerImpl layer = newImpl(conf, networkDataType);
+    layer.setListeners(listeners);
+    layer.setIndex(layerIndex);
+    layer.setParamsViewArray(paramsView);
+    layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
+    layer.setConf(conf);
+    return layer;
   }
 
   /** Attention heads of the core config (1 where the layer has no attention). */

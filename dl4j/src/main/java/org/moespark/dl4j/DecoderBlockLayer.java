@@ -1,17 +1,12 @@
 package org.moespark.dl4j;
 
-import java.util.Collection;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.moespark.model.DecoderBlock;
 import org.moespark.model.ModelConfig;
 import org.moespark.model.ParamBuffer;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
@@ -73,16 +68,8 @@ public final class DecoderBlockLayer extends CoreLayer {
   }
 
   @Override
-  public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-      int layerIndex, INDArray paramsView, boolean initializeParams, DataType networkDataType) {
-    LayerValidation.assertNInNOutSet("DecoderBlockLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-    DecoderBlockLayerImpl layer = new DecoderBlockLayerImpl(conf, networkDataType);
-    layer.setListeners(listeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(paramsView);
-    layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-    layer.setConf(conf);
-    return layer;
+  protected CoreLayerImpl newImpl(NeuralNetConfiguration conf, DataType networkDataType) {
+    return new DecoderBlockLayerImpl(conf, networkDataType);
   }
 
   /** {@code new DecoderBlockLayer.Builder().nIn(d).heads(4).experts(8).topK(2).ffnHidden(f).build()}. */

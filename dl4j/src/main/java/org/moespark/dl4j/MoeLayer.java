@@ -1,16 +1,11 @@
 package org.moespark.dl4j;
 
-import java.util.Collection;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.moespark.model.ModelConfig;
 import org.moespark.model.MoeParams;
 import org.moespark.model.ParamBuffer;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The moe-spark MoE FFN as a DL4J layer (width-preserving, {@code nOut = nIn}): top-k router,
@@ -62,16 +57,8 @@ public final class MoeLayer extends CoreLayer {
   }
 
   @Override
-  public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-      int layerIndex, INDArray paramsView, boolean initializeParams, DataType networkDataType) {
-    LayerValidation.assertNInNOutSet("MoeLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-    MoeLayerImpl layer = new MoeLayerImpl(conf, networkDataType);
-    layer.setListeners(listeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(paramsView);
-    layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-    layer.setConf(conf);
-    return layer;
+  protected CoreLayerImpl newImpl(NeuralNetConfiguration conf, DataType networkDataType) {
+    return new MoeLayerImpl(conf, networkDataType);
   }
 
   /** {@code new MoeLayer.Builder().nIn(d).experts(8).topK(2).ffnHidden(f).build()}. */

@@ -1,16 +1,11 @@
 package org.moespark.dl4j;
 
-import java.util.Collection;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.moespark.model.ModelConfig;
 import org.moespark.model.ParamBuffer;
 import org.moespark.model.ParamBuffer.Init;
 import org.moespark.model.ParamBuffer.Role;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
@@ -52,16 +47,8 @@ public final class RmsNormLayer extends CoreLayer {
   }
 
   @Override
-  public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-      int layerIndex, INDArray paramsView, boolean initializeParams, DataType networkDataType) {
-    LayerValidation.assertNInNOutSet("RmsNormLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-    RmsNormLayerImpl layer = new RmsNormLayerImpl(conf, networkDataType);
-    layer.setListeners(listeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(paramsView);
-    layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-    layer.setConf(conf);
-    return layer;
+  protected CoreLayerImpl newImpl(NeuralNetConfiguration conf, DataType networkDataType) {
+    return new RmsNormLayerImpl(conf, networkDataType);
   }
 
   /** {@code new RmsNormLayer.Builder().nIn(d).build()}. */

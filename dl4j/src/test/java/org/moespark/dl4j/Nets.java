@@ -9,6 +9,12 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.moespark.model.ParamBuffer;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -76,5 +82,38 @@ final class Nets {
     assertThat(restoredLayer.modelConfig()).isEqualTo(((CoreLayer) layer).modelConfig());
     assertThat(restoredLayer.dataFormat()).isEqualTo(((CoreLayer) layer).dataFormat());
     assertThat(restored.outputSingle(in)).isEqualTo(net.outputSingle(in));
+  }
+
+  /**
+   * Same weights (the layer's, copied into {@code pb}, which the core reads), same input: DL4J's
+   * output equals the core's, and DL4J's gradients for an epsilon r (the gradient of a loss summed
+   * over tokens) are N times the core's for r/N plus the router losses (DL4J's updater divides by
+   * the minibatch; see CoreLayerImpl).
+   */
+  static void assertMatchesCore(CoreLayerImpl dl4j, ParamBuffer pb, UnaryOperator<INDArray> coreForward,
+      UnaryOperator<INDArray> coreBackward, int b, int t) {
+    pb.params().assign(dl4j.params().reshape(pb.size()));
+    int c = (int) ((CoreLayer) dl4j.conf().getLayer()).getNIn();
+    Nd4j.getRandom().setSeed(5);
+    INDArray in = Nd4j.randn(DataType.DOUBLE, b, c, t);
+    INDArray r = Nd4j.randn(DataType.DOUBLE, b, c, t);
+    int n = b * t;
+    INDArray yDl4j = dl4j.activate(in, true, LayerWorkspaceMgr.noWorkspaces());
+    Pair<Gradient, INDArray> back = dl4j.backpropGradient(r, LayerWorkspaceMgr.noWorkspaces());
+    INDArray yCore = coreForward.apply(tokens(in));
+    INDArray dxCore = coreBackward.apply(tokens(r).divi(n)).mul(n);
+    assertClose("output", tokens(yDl4j), yCore, 1e-5);
+    assertClose("input gradient", tokens(back.getSecond()), dxCore, 1e-5);
+    Map<String, INDArray> grads = back.getFirst().gradientForVariable();
+    assertThat(grads.keySet()).containsExactlyElementsOf(
+        pb.slots().stream().map(CoreParamInitializer::key).toList());
+    for (ParamBuffer.Slot slot : pb.slots()) {
+      assertClose(slot.name(), grads.get(CoreParamInitializer.key(slot)), pb.grad(slot.name()).mul(n), 1e-5);
+    }
+  }
+
+  /** [B, C, T] → [B·T, C] rows, sequence-major. */
+  static INDArray tokens(INDArray ncw) {
+    return ncw.permute(0, 2, 1).dup('c').reshape(ncw.size(0) * ncw.size(2), ncw.size(1));
   }
 }
