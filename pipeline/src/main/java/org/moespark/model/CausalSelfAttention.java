@@ -62,7 +62,7 @@ final class CausalSelfAttention {
     long g = (long) batch * heads;
     allocate(type, batch, seq, c, d, g);
     this.x = x;
-    Nd4j.gemm(x, wqkv, qkv, false, false, 1.0, 0.0);
+    Gemm.exec(x, wqkv, qkv, false, false, 1.0, 0.0);
     split.reshape(3, batch, heads, seq, d)
         .assign(qkv.reshape(batch, seq, 3, heads, d).permute(2, 0, 3, 1, 4));
     ropeQ.forward(part(split, 0), q);
@@ -73,7 +73,7 @@ final class CausalSelfAttention {
     Nd4j.exec(new SoftMax(rows, rows, -1));
     BatchedMatmul.exec(att, part(split, 2), y, false, false);
     merged.reshape(batch, seq, heads, d).assign(y.reshape(batch, heads, seq, d).permute(0, 2, 1, 3));
-    Nd4j.gemm(merged, wo, out, false, false, 1.0, 0.0);
+    Gemm.exec(merged, wo, out, false, false, 1.0, 0.0);
     return out;
   }
 
@@ -82,8 +82,8 @@ final class CausalSelfAttention {
     long c = wo.size(0);
     long d = c / heads;
     long g = (long) b * heads;
-    Nd4j.gemm(merged, dout, woGrad, true, false, 1.0, 1.0);
-    Nd4j.gemm(dout, wo, dMerged, false, true, 1.0, 0.0);
+    Gemm.exec(merged, dout, woGrad, true, false, 1.0, 1.0);
+    Gemm.exec(dout, wo, dMerged, false, true, 1.0, 0.0);
     dy.reshape(b, heads, t, d).assign(dMerged.reshape(b, t, heads, d).permute(0, 2, 1, 3));
     BatchedMatmul.exec(dy, part(split, 2), dAtt, false, true);
     BatchedMatmul.exec(att, dy, part(dSplit, 2), true, false);
@@ -96,8 +96,8 @@ final class CausalSelfAttention {
     BatchedMatmul.exec(dAtt, q, dRot, true, false);
     ropeK.backward(dRot, part(dSplit, 1));
     dqkv.reshape(b, t, 3, heads, d).assign(dSplit.reshape(3, b, heads, t, d).permute(1, 3, 0, 2, 4));
-    Nd4j.gemm(x, dqkv, wqkvGrad, true, false, 1.0, 1.0);
-    Nd4j.gemm(dqkv, wqkv, dx, false, true, 1.0, 0.0);
+    Gemm.exec(x, dqkv, wqkvGrad, true, false, 1.0, 1.0);
+    Gemm.exec(dqkv, wqkv, dx, false, true, 1.0, 0.0);
     return dx;
   }
 
