@@ -87,10 +87,7 @@ final class CausalSelfAttention {
     dy.reshape(b, heads, t, d).assign(dMerged.reshape(b, t, heads, d).permute(0, 2, 1, 3));
     BatchedMatmul.exec(dy, part(split, 2), dAtt, false, true);
     BatchedMatmul.exec(att, dy, part(dSplit, 2), true, false);
-    // softmax backward: dS = P ⊙ (dP − rowsum(dP ⊙ P)); masked entries have P = 0.
-    INDArray dRows = dAtt.reshape(g * t, t);
-    INDArray rowDot = dRows.mul(att.reshape(g * t, t)).sum(1).reshape(g * t, 1);
-    dRows.subiColumnVector(rowDot).muli(att.reshape(g * t, t));
+    softmaxBackward(dAtt.reshape(g * t, t), att.reshape(g * t, t));
     BatchedMatmul.exec(dAtt, k, dRot, false, false);
     ropeQ.backward(dRot, part(dSplit, 0));
     BatchedMatmul.exec(dAtt, q, dRot, true, false);
@@ -99,6 +96,32 @@ final class CausalSelfAttention {
     Gemm.exec(x, dqkv, wqkvGrad, true, false, 1.0, 1.0);
     Gemm.exec(dqkv, wqkv, dx, false, true, 1.0, 0.0);
     return dx;
+  }
+
+  /**
+   * dS = P ⊙ (dP − rowsum(dP ⊙ P)) in place over the [G·T, T] rows, one host pass per row
+   * ({@link RowAccess}) over the causal part only: the masked entries have P = 0, so their dS is 0
+   * (ND4J took four whole-matrix ops, two allocating the [G·T, T] product).
+   */
+  private void softmaxBackward(INDArray dRows, INDArray pRows) {
+    RowAccess dA = RowAccess.of(dRows);
+    RowAccess pA = RowAccess.of(pRows);
+    double[] dp = new double[t];
+    double[] p = new double[t];
+    for (int row = 0; row < dRows.rows(); row++) {
+      dA.get(row, dp);
+      pA.get(row, p);
+      int last = row % t;
+      double dot = 0;
+      for (int j = 0; j <= last; j++) {
+        dot += dp[j] * p[j];
+      }
+      for (int j = 0; j <= last; j++) {
+        dp[j] = p[j] * (dp[j] - dot);
+      }
+      java.util.Arrays.fill(dp, last + 1, t, 0);
+      dA.put(row, dp);
+    }
   }
 
   private void allocate(DataType type, int batch, int seq, long c, long d, long g) {
