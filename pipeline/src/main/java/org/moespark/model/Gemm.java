@@ -13,7 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * layouts) takes {@code Nd4j.gemm}, the twin the tests compare against.
  */
 public final class Gemm {
-  private static final boolean HOST = Nd4j.getEnvironment().isCPU();
+  /** The CPU backend: host buffers that CBLAS can read and write. */
+  static final boolean HOST = Nd4j.getEnvironment().isCPU();
 
   private Gemm() {}
 

@@ -52,6 +52,46 @@ final class HostBlas {
     }
   }
 
+  /**
+   * {@code out[g] = op(a[g])·op(b[g])} for each matrix g of contiguous 3-D c-order arrays: one
+   * CBLAS call per matrix at a pointer offset, no views.
+   */
+  static void batchedGemm(INDArray a, INDArray b, INDArray out, boolean transA, boolean transB) {
+    long groups = out.size(0);
+    int m = (int) out.size(1);
+    int n = (int) out.size(2);
+    int k = (int) (transA ? a.size(1) : a.size(2));
+    Preconditions.checkArgument(a.size(0) == groups && b.size(0) == groups
+            && (transA ? a.size(2) : a.size(1)) == m && (transB ? b.size(2) : b.size(1)) == k
+            && (transB ? b.size(1) : b.size(2)) == n,
+        "batched gemm shapes do not match: op(a) %s, op(b) %s, out %s", a.shapeInfoToString(),
+        b.shapeInfoToString(), out.shapeInfoToString());
+    int ta = transA ? CblasTrans : CblasNoTrans;
+    int tb = transB ? CblasTrans : CblasNoTrans;
+    int lda = (int) a.size(2);
+    int ldb = (int) b.size(2);
+    long sa = a.size(1) * a.size(2);
+    long sb = b.size(1) * b.size(2);
+    long so = (long) m * n;
+    if (out.dataType() == DataType.FLOAT) {
+      FloatPointer pa = new FloatPointer(a.data().addressPointer());
+      FloatPointer pb = new FloatPointer(b.data().addressPointer());
+      FloatPointer po = new FloatPointer(out.data().addressPointer());
+      for (long g = 0; g < groups; g++) {
+        cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1f, pa.position(g * sa), lda, pb.position(g * sb), ldb,
+            0f, po.position(g * so), n);
+      }
+    } else {
+      DoublePointer pa = new DoublePointer(a.data().addressPointer());
+      DoublePointer pb = new DoublePointer(b.data().addressPointer());
+      DoublePointer po = new DoublePointer(out.data().addressPointer());
+      for (long g = 0; g < groups; g++) {
+        cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, pa.position(g * sa), lda, pb.position(g * sb), ldb,
+            0.0, po.position(g * so), n);
+      }
+    }
+  }
+
   private static long ld(INDArray a) {
     return a.rows() == 1 ? Math.max(1, a.columns()) : a.stride(0);
   }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class GemmTest {
   /**
@@ -43,6 +45,27 @@ class GemmTest {
       Gemm.exec(x, g, left, true, false, 1.0, 1.0);
       assertThat(left.equalsWithEps(intoLeft, 1e-5)).as("%s into a column half", type).isTrue();
       assertThat(right.equalsWithEps(before, 0)).as("%s right half untouched", type).isTrue();
+    }
+  }
+
+  /** The per-matrix CBLAS batched GEMM equals ND4J's batched matmul op, on a slice at an offset. */
+  @Test
+  void batchedEqualsTheMatmulOpForEveryTransposeAndBothTypes() {
+    for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+      Nd4j.getRandom().setSeed(8);
+      INDArray stacked = Nd4j.randn(type, 3, 4, 5, 5);
+      INDArray a = stacked.get(NDArrayIndex.point(1), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+      INDArray b = Nd4j.randn(type, 4, 5, 5);
+      for (boolean ta : new boolean[] {false, true}) {
+        for (boolean tb : new boolean[] {false, true}) {
+          INDArray out = Nd4j.zeros(type, 4, 5, 5);
+          INDArray expected = Nd4j.zeros(type, 4, 5, 5);
+          BatchedMatmul.exec(a, b, out, ta, tb);
+          Nd4j.exec(DynamicCustomOp.builder("matmul").addInputs(a, b).addOutputs(expected)
+              .addIntegerArguments(ta ? 1 : 0, tb ? 1 : 0).build());
+          assertThat(out.equalsWithEps(expected, 1e-5)).as("%s ta=%s tb=%s", type, ta, tb).isTrue();
+        }
+      }
     }
   }
 }
