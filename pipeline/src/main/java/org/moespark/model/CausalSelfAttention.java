@@ -63,8 +63,7 @@ final class CausalSelfAttention {
     allocate(type, batch, seq, c, d, g);
     this.x = x;
     Gemm.exec(x, wqkv, qkv, false, false, 1.0, 0.0);
-    split.reshape(3, batch, heads, seq, d)
-        .assign(qkv.reshape(batch, seq, 3, heads, d).permute(2, 0, 3, 1, 4));
+    HeadLayout.toHeads(qkv, split, batch, seq, 3, heads, (int) d);
     ropeQ.forward(part(split, 0), q);
     ropeK.forward(part(split, 1), k);
     BatchedMatmul.exec(q, k, att, false, true);
@@ -72,7 +71,7 @@ final class CausalSelfAttention {
     INDArray rows = att.reshape(g * seq, seq);
     Nd4j.exec(new SoftMax(rows, rows, -1));
     BatchedMatmul.exec(att, part(split, 2), y, false, false);
-    merged.reshape(batch, seq, heads, d).assign(y.reshape(batch, heads, seq, d).permute(0, 2, 1, 3));
+    HeadLayout.toTokens(y, merged, batch, seq, 1, heads, (int) d);
     Gemm.exec(merged, wo, out, false, false, 1.0, 0.0);
     return out;
   }
@@ -84,7 +83,7 @@ final class CausalSelfAttention {
     long g = (long) b * heads;
     Gemm.exec(merged, dout, woGrad, true, false, 1.0, 1.0);
     Gemm.exec(dout, wo, dMerged, false, true, 1.0, 0.0);
-    dy.reshape(b, heads, t, d).assign(dMerged.reshape(b, t, heads, d).permute(0, 2, 1, 3));
+    HeadLayout.toHeads(dMerged, dy, b, t, 1, heads, (int) d);
     BatchedMatmul.exec(dy, part(split, 2), dAtt, false, true);
     BatchedMatmul.exec(att, dy, part(dSplit, 2), true, false);
     softmaxBackward(dAtt.reshape(g * t, t), att.reshape(g * t, t));
@@ -92,7 +91,7 @@ final class CausalSelfAttention {
     ropeQ.backward(dRot, part(dSplit, 0));
     BatchedMatmul.exec(dAtt, q, dRot, true, false);
     ropeK.backward(dRot, part(dSplit, 1));
-    dqkv.reshape(b, t, 3, heads, d).assign(dSplit.reshape(3, b, heads, t, d).permute(1, 3, 0, 2, 4));
+    HeadLayout.toTokens(dSplit, dqkv, b, t, 3, heads, (int) d);
     Gemm.exec(x, dqkv, wqkvGrad, true, false, 1.0, 1.0);
     Gemm.exec(dqkv, wqkv, dx, false, true, 1.0, 0.0);
     return dx;
