@@ -62,9 +62,8 @@ final class CausalSelfAttention {
     long g = (long) batch * heads;
     allocate(type, batch, seq, c, d, g);
     this.x = x;
-    Nd4j.gemm(x, wqkv, qkv, false, false, 1.0, 0.0);
-    split.reshape(3, batch, heads, seq, d)
-        .assign(qkv.reshape(batch, seq, 3, heads, d).permute(2, 0, 3, 1, 4));
+    Gemm.exec(x, wqkv, qkv, false, false, 1.0, 0.0);
+    HeadLayout.toHeads(qkv, split, batch, seq, 3, heads, (int) d);
     ropeQ.forward(part(split, 0), q);
     ropeK.forward(part(split, 1), k);
     BatchedMatmul.exec(q, k, att, false, true);
@@ -72,8 +71,8 @@ final class CausalSelfAttention {
     INDArray rows = att.reshape(g * seq, seq);
     Nd4j.exec(new SoftMax(rows, rows, -1));
     BatchedMatmul.exec(att, part(split, 2), y, false, false);
-    merged.reshape(batch, seq, heads, d).assign(y.reshape(batch, heads, seq, d).permute(0, 2, 1, 3));
-    Nd4j.gemm(merged, wo, out, false, false, 1.0, 0.0);
+    HeadLayout.toTokens(y, merged, batch, seq, 1, heads, (int) d);
+    Gemm.exec(merged, wo, out, false, false, 1.0, 0.0);
     return out;
   }
 
@@ -82,23 +81,46 @@ final class CausalSelfAttention {
     long c = wo.size(0);
     long d = c / heads;
     long g = (long) b * heads;
-    Nd4j.gemm(merged, dout, woGrad, true, false, 1.0, 1.0);
-    Nd4j.gemm(dout, wo, dMerged, false, true, 1.0, 0.0);
-    dy.reshape(b, heads, t, d).assign(dMerged.reshape(b, t, heads, d).permute(0, 2, 1, 3));
+    Gemm.exec(merged, dout, woGrad, true, false, 1.0, 1.0);
+    Gemm.exec(dout, wo, dMerged, false, true, 1.0, 0.0);
+    HeadLayout.toHeads(dMerged, dy, b, t, 1, heads, (int) d);
     BatchedMatmul.exec(dy, part(split, 2), dAtt, false, true);
     BatchedMatmul.exec(att, dy, part(dSplit, 2), true, false);
-    // softmax backward: dS = P ⊙ (dP − rowsum(dP ⊙ P)); masked entries have P = 0.
-    INDArray dRows = dAtt.reshape(g * t, t);
-    INDArray rowDot = dRows.mul(att.reshape(g * t, t)).sum(1).reshape(g * t, 1);
-    dRows.subiColumnVector(rowDot).muli(att.reshape(g * t, t));
+    softmaxBackward(dAtt.reshape(g * t, t), att.reshape(g * t, t));
     BatchedMatmul.exec(dAtt, k, dRot, false, false);
     ropeQ.backward(dRot, part(dSplit, 0));
     BatchedMatmul.exec(dAtt, q, dRot, true, false);
     ropeK.backward(dRot, part(dSplit, 1));
-    dqkv.reshape(b, t, 3, heads, d).assign(dSplit.reshape(3, b, heads, t, d).permute(1, 3, 0, 2, 4));
-    Nd4j.gemm(x, dqkv, wqkvGrad, true, false, 1.0, 1.0);
-    Nd4j.gemm(dqkv, wqkv, dx, false, true, 1.0, 0.0);
+    HeadLayout.toTokens(dSplit, dqkv, b, t, 3, heads, (int) d);
+    Gemm.exec(x, dqkv, wqkvGrad, true, false, 1.0, 1.0);
+    Gemm.exec(dqkv, wqkv, dx, false, true, 1.0, 0.0);
     return dx;
+  }
+
+  /**
+   * dS = P ⊙ (dP − rowsum(dP ⊙ P)) in place over the [G·T, T] rows, one host pass per row
+   * ({@link RowAccess}) over the causal part only: the masked entries have P = 0, so their dS is 0
+   * (ND4J took four whole-matrix ops, two allocating the [G·T, T] product).
+   */
+  private void softmaxBackward(INDArray dRows, INDArray pRows) {
+    RowAccess dA = RowAccess.of(dRows);
+    RowAccess pA = RowAccess.of(pRows);
+    double[] dp = new double[t];
+    double[] p = new double[t];
+    for (int row = 0; row < dRows.rows(); row++) {
+      dA.get(row, dp);
+      pA.get(row, p);
+      int last = row % t;
+      double dot = 0;
+      for (int j = 0; j <= last; j++) {
+        dot += dp[j] * p[j];
+      }
+      for (int j = 0; j <= last; j++) {
+        dp[j] = p[j] * (dp[j] - dot);
+      }
+      java.util.Arrays.fill(dp, last + 1, t, 0);
+      dA.put(row, dp);
+    }
   }
 
   private void allocate(DataType type, int batch, int seq, long c, long d, long g) {

@@ -1,7 +1,6 @@
 package org.moespark.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Output projection {@code logits = x·Wᵀ} with W [V, C]: the token embedding when tied
@@ -23,15 +22,15 @@ final class LmHead {
   INDArray forward(INDArray x) {
     this.x = x;
     logits = Buffers.ensure(logits, x.dataType(), x.size(0), w.size(0));
-    Nd4j.gemm(x, w, logits, false, true, 1.0, 0.0);
+    Gemm.exec(x, w, logits, false, true, 1.0, 0.0);
     return logits;
   }
 
   /** dlogits [N, V] → dx [N, C]; accumulates dW. */
   INDArray backward(INDArray dlogits) {
     dx = Buffers.ensure(dx, dlogits.dataType(), dlogits.size(0), w.size(1));
-    Nd4j.gemm(dlogits, x, wGrad, true, false, 1.0, 1.0);
-    Nd4j.gemm(dlogits, w, dx, false, false, 1.0, 0.0);
+    Gemm.exec(dlogits, x, wGrad, true, false, 1.0, 1.0);
+    Gemm.exec(dlogits, w, dx, false, false, 1.0, 0.0);
     return dx;
   }
 }

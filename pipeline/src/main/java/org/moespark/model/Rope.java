@@ -1,9 +1,6 @@
 package org.moespark.model;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Rotary position embedding (Su et al. 2021, RoFormer) in the "rotate-half" layout of GPT-NeoX /
@@ -15,9 +12,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 final class Rope {
   private final double theta;
   private final double scale;
-  private INDArray cos;
-  private INDArray sin;
-  private INDArray tmp;
+  private double[] cos;
+  private double[] sin;
 
   Rope(double theta, double scale) {
     this.theta = theta;
@@ -26,59 +22,57 @@ final class Rope {
 
   /** x [G, T, D] (G = B·H) → out [G, T, D]; both contiguous c-order, distinct. */
   void forward(INDArray x, INDArray out) {
-    tables(x);
-    INDArray x2 = flat(x);
-    INDArray o2 = flat(out);
-    swap(x, tmp);
-    flat(tmp).muliRowVector(sin);
-    o2.assign(x2).muliRowVector(cos).addi(flat(tmp));
+    rotate(x, out, false);
   }
 
   /** dy [G, T, D] → dx [G, T, D] (the transpose of {@link #forward}). */
   void backward(INDArray dy, INDArray dx) {
-    tables(dy);
-    flat(tmp).assign(flat(dy)).muliRowVector(sin);
-    swap(tmp, dx);
-    flat(tmp).assign(flat(dy)).muliRowVector(cos);
-    flat(dx).addi(flat(tmp));
+    rotate(dy, dx, true);
   }
 
-  private void tables(INDArray x) {
-    int t = (int) x.size(1);
-    int d = (int) x.size(2);
-    tmp = Buffers.ensure(tmp, x.dataType(), x.shape());
-    if (cos != null && cos.dataType() == x.dataType() && cos.length() == (long) t * d) {
+  /**
+   * One host pass over the [G·T, D] rows ({@link RowAccess}; ND4J needed two strided assigns and
+   * four broadcast ops): {@code out[i] = in[i]·cos[i] + in[swap(i)]·sin±[i]}, or for the transpose
+   * {@code out[i] = in[i]·cos[i] + in[swap(i)]·sin±[swap(i)]}.
+   */
+  private void rotate(INDArray in, INDArray out, boolean transpose) {
+    int t = (int) in.size(1);
+    int d = (int) in.size(2);
+    tables(t, d);
+    int half = d / 2;
+    RowAccess src = RowAccess.of(in.reshape('c', in.size(0) * t, d));
+    RowAccess dst = RowAccess.of(out.reshape('c', out.size(0) * t, d));
+    double[] x = new double[d];
+    double[] y = new double[d];
+    long rows = in.size(0) * t;
+    for (int row = 0; row < rows; row++) {
+      src.get(row, x);
+      int o = (row % t) * d;
+      for (int i = 0; i < d; i++) {
+        int j = i < half ? i + half : i - half;
+        y[i] = x[i] * cos[o + i] + x[j] * sin[o + (transpose ? j : i)];
+      }
+      dst.put(row, y);
+    }
+  }
+
+  private void tables(int t, int d) {
+    if (cos != null && cos.length == t * d) {
       return;
     }
     int half = d / 2;
-    double[] c = new double[t * d];
-    double[] s = new double[t * d];
+    cos = new double[t * d];
+    sin = new double[t * d];
     for (int p = 0; p < t; p++) {
       for (int i = 0; i < half; i++) {
         double angle = p * Math.pow(theta, -2.0 * i / d);
         double cv = Math.cos(angle) * scale;
         double sv = Math.sin(angle) * scale;
-        c[p * d + i] = cv;
-        c[p * d + half + i] = cv;
-        s[p * d + i] = -sv;
-        s[p * d + half + i] = sv;
+        cos[p * d + i] = cv;
+        cos[p * d + half + i] = cv;
+        sin[p * d + i] = -sv;
+        sin[p * d + half + i] = sv;
       }
     }
-    cos = Nd4j.createFromArray(c).castTo(x.dataType()).reshape(1, (long) t * d);
-    sin = Nd4j.createFromArray(s).castTo(x.dataType()).reshape(1, (long) t * d);
-  }
-
-  /** out[..., :D/2] = x[..., D/2:], out[..., D/2:] = x[..., :D/2]. */
-  private static void swap(INDArray x, INDArray out) {
-    long half = x.size(2) / 2;
-    long d = x.size(2);
-    out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, half))
-        .assign(x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(half, d)));
-    out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(half, d))
-        .assign(x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, half)));
-  }
-
-  private static INDArray flat(INDArray x) {
-    return x.reshape(x.size(0), x.size(1) * x.size(2));
   }
 }

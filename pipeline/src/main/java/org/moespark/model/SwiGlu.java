@@ -47,21 +47,21 @@ public final class SwiGlu implements Ffn {
       dx = Nd4j.create(w13.dataType(), n, w13.rows());
     }
     this.x = x;
-    Nd4j.gemm(x, w1, act.a(), false, false, 1.0, 0.0);
-    Nd4j.gemm(x, w3, act.b(), false, false, 1.0, 0.0);
+    Gemm.exec(x, w1, act.a(), false, false, 1.0, 0.0);
+    Gemm.exec(x, w3, act.b(), false, false, 1.0, 0.0);
     act.forward(n);
-    Nd4j.gemm(act.g(), w2, y, false, false, 1.0, 0.0);
+    Gemm.exec(act.g(), w2, y, false, false, 1.0, 0.0);
     return y;
   }
 
   @Override
   public INDArray backward(INDArray dy) {
     Preconditions.checkState(x != null, "backward before forward");
-    Nd4j.gemm(act.g(), dy, w2Grad, true, false, 1.0, 1.0);
-    Nd4j.gemm(dy, w2, act.dg(), false, true, 1.0, 0.0);
+    Gemm.exec(act.g(), dy, w2Grad, true, false, 1.0, 1.0);
+    Gemm.exec(dy, w2, act.dg(), false, true, 1.0, 0.0);
     act.backward(x.rows());
-    Nd4j.gemm(x, act.dh(), w13Grad, true, false, 1.0, 1.0);
-    Nd4j.gemm(act.dh(), w13, dx, false, true, 1.0, 0.0);
+    Gemm.exec(x, act.dh(), w13Grad, true, false, 1.0, 1.0);
+    Gemm.exec(act.dh(), w13, dx, false, true, 1.0, 0.0);
     return dx;
   }
 }

@@ -2,9 +2,7 @@ package org.moespark.model;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -16,8 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Shared by the dense {@link SwiGlu} and the grouped experts, which fill {@link #a()} and
  * {@link #b()} with GEMMs (per expert row block) and read {@link #g()}. The buffers are
  * contiguous: {@code a} and {@code b} as strided halves of one {@code [R, 2F]} array made the
- * element-wise ops about 2x slower. {@code silu'} is built from the kept {@code sigmoid(a)}
- * (five cheap ops beat one {@code SwishDerivative}, see DESIGN §6).
+ * element-wise ops about 2x slower. {@code silu'} is built from the kept {@code sigmoid(a)}.
  */
 public final class SwiGluActivation {
   private final int hidden;
@@ -29,7 +26,6 @@ public final class SwiGluActivation {
   private INDArray silu;
   private INDArray g;
   private INDArray dg;
-  private INDArray tmp;
   private INDArray dh;
 
   public SwiGluActivation(int hidden, DataType type) {
@@ -49,7 +45,6 @@ public final class SwiGluActivation {
     silu = Nd4j.create(type, rows, hidden);
     g = Nd4j.create(type, rows, hidden);
     dg = Nd4j.create(type, rows, hidden);
-    tmp = Nd4j.create(type, rows, hidden);
     dh = Nd4j.create(type, rows, 2L * hidden);
   }
 
@@ -92,19 +87,36 @@ public final class SwiGluActivation {
     Nd4j.exec(new MulOp(um, top(b, m), top(g, m)));
   }
 
-  /** db = dg ⊙ silu(a); da = dg ⊙ b ⊙ silu'(a), silu' = σ + silu·(1 − σ); on rows [0, m). */
+  /**
+   * db = dg ⊙ silu(a); da = dg ⊙ b ⊙ silu'(a), silu' = σ + silu·(1 − σ); on rows [0, m), in one
+   * host pass per row ({@link RowAccess}) over the kept σ and silu: no exp, so the six ND4J ops it
+   * replaces were pure memory traffic.
+   */
   public void backward(long m) {
-    INDArray dgm = top(dg, m);
-    INDArray um = top(silu, m);
-    INDArray sm = top(sig, m);
-    INDArray tm = top(tmp, m);
+    RowAccess dgRows = RowAccess.of(top(dg, m));
+    RowAccess siluRows = RowAccess.of(top(silu, m));
+    RowAccess sigRows = RowAccess.of(top(sig, m));
+    RowAccess bRows = RowAccess.of(top(b, m));
     INDArray dhm = top(dh, m);
-    Nd4j.exec(new MulOp(dgm, um, Views.columns(dhm, hidden, 2L * hidden)));
-    Nd4j.exec(new MulOp(um, sm, tm));
-    Nd4j.exec(new SubOp(um, tm, tm));
-    Nd4j.exec(new AddOp(tm, sm, tm));
-    Nd4j.exec(new MulOp(tm, top(b, m), tm));
-    Nd4j.exec(new MulOp(tm, dgm, Views.columns(dhm, 0, hidden)));
+    RowAccess daRows = RowAccess.of(Views.columns(dhm, 0, hidden));
+    RowAccess dbRows = RowAccess.of(Views.columns(dhm, hidden, 2L * hidden));
+    double[] dgr = new double[hidden];
+    double[] u = new double[hidden];
+    double[] sg = new double[hidden];
+    double[] br = new double[hidden];
+    for (int r = 0; r < m; r++) {
+      dgRows.get(r, dgr);
+      siluRows.get(r, u);
+      sigRows.get(r, sg);
+      bRows.get(r, br);
+      for (int j = 0; j < hidden; j++) {
+        double d = dgr[j];
+        br[j] = d * br[j] * (sg[j] + u[j] * (1 - sg[j]));
+        u[j] = d * u[j];
+      }
+      daRows.put(r, br);
+      dbRows.put(r, u);
+    }
   }
 
   private INDArray top(INDArray buf, long m) {

@@ -1,5 +1,6 @@
 package org.moespark.model.moe;
 
+import org.moespark.model.Gemm;
 import org.moespark.model.SwiGluActivation;
 import org.moespark.model.Views;
 import org.nd4j.common.base.Preconditions;
@@ -86,8 +87,8 @@ public final class GroupedExperts {
     for (int e = 0; e < experts; e++) {
       if (count[e] > 0) {
         INDArray xe = block(x, e);
-        Nd4j.gemm(xe, w1[e], block(act.a(), e), false, false, 1.0, 0.0);
-        Nd4j.gemm(xe, w3[e], block(act.b(), e), false, false, 1.0, 0.0);
+        Gemm.exec(xe, w1[e], block(act.a(), e), false, false, 1.0, 0.0);
+        Gemm.exec(xe, w3[e], block(act.b(), e), false, false, 1.0, 0.0);
       }
     }
     if (m > 0) {
@@ -95,7 +96,7 @@ public final class GroupedExperts {
     }
     for (int e = 0; e < experts; e++) {
       if (count[e] > 0) {
-        Nd4j.gemm(block(act.g(), e), w2[e], block(out, e), false, false, 1.0, 0.0);
+        Gemm.exec(block(act.g(), e), w2[e], block(out, e), false, false, 1.0, 0.0);
       }
     }
     return out;
@@ -109,8 +110,8 @@ public final class GroupedExperts {
     for (int e = 0; e < experts; e++) {
       if (count[e] > 0) {
         INDArray de = block(dOut, e);
-        Nd4j.gemm(block(act.g(), e), de, w2Grad[e], true, false, 1.0, 1.0);
-        Nd4j.gemm(de, w2[e], block(act.dg(), e), false, true, 1.0, 0.0);
+        Gemm.exec(block(act.g(), e), de, w2Grad[e], true, false, 1.0, 1.0);
+        Gemm.exec(de, w2[e], block(act.dg(), e), false, true, 1.0, 0.0);
       }
     }
     if (m > 0) {
@@ -119,8 +120,8 @@ public final class GroupedExperts {
     for (int e = 0; e < experts; e++) {
       if (count[e] > 0) {
         INDArray dh = block(act.dh(), e);
-        Nd4j.gemm(block(xPerm, e), dh, w13Grad[e], true, false, 1.0, 1.0);
-        Nd4j.gemm(dh, w13[e], block(dxPerm, e), false, true, 1.0, 0.0);
+        Gemm.exec(block(xPerm, e), dh, w13Grad[e], true, false, 1.0, 1.0);
+        Gemm.exec(dh, w13[e], block(dxPerm, e), false, true, 1.0, 0.0);
       }
     }
     return dxPerm;

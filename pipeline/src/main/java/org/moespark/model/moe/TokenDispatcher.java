@@ -4,8 +4,6 @@ import java.util.Arrays;
 import org.moespark.model.Views;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -17,10 +15,11 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Permute, expert compute and unpermute are separate steps over experts addressed by global
  * id, so an all-to-all can later sit between them. All row movement is gathers into preallocated
- * buffers ({@code pullRows}, one op each): the scatter-add of the combine is turned into K
- * gathers through the inverse permutation, which point dropped pairs at an all-zero row (index
- * {@code N·K}) of the expert output block. Gate scaling broadcasts [rows, 1] columns: a rank-1
- * [rows] vector along dimension 0 took ND4J's slow path (20x).
+ * buffers: the permutation one {@code pullRows}; the combine, its backward and the way back
+ * through the permutation one host pass each ({@link HostRowLoops}: gather, scale and sum per
+ * token, where ND4J needed 3-4 ops per top-k choice). The scatter-add of the combine is turned
+ * into K gathers through the inverse permutation, which point dropped pairs at an all-zero row
+ * (index {@code N·K}) of the expert output block.
  */
 public final class TokenDispatcher {
   private final int experts;
@@ -40,15 +39,9 @@ public final class TokenDispatcher {
   private int[] tokenOfSlot;
   private int[] pairOfSlot;
   private double[] gateOfSlot;
-  private double[] gateOfChoice;
-  private double[] rowSums;
   private INDArray xPerm;
   private INDArray dOutPerm;
-  private INDArray gatePerm;
   private INDArray[] pulled;
-  private INDArray[] gateCol;
-  private INDArray tmp;
-  private INDArray rowSumArr;
 
   public TokenDispatcher(int experts, int k, double capacityFactor) {
     this.experts = experts;
@@ -108,8 +101,6 @@ public final class TokenDispatcher {
     tokenOfSlot = new int[rows];
     pairOfSlot = new int[rows];
     gateOfSlot = new double[rows];
-    gateOfChoice = new double[tokens];
-    rowSums = new double[tokens];
     xPerm = null;
   }
 
@@ -119,14 +110,9 @@ public final class TokenDispatcher {
     }
     xPerm = Nd4j.create(type, rows, width);
     dOutPerm = Nd4j.create(type, rows, width);
-    gatePerm = Nd4j.create(type, rows, 1);
-    tmp = Nd4j.create(type, n, width);
-    rowSumArr = Nd4j.create(type, n);
     pulled = new INDArray[k];
-    gateCol = new INDArray[k];
     for (int r = 0; r < k; r++) {
       pulled[r] = Nd4j.create(type, n, width);
-      gateCol[r] = Nd4j.create(type, n, 1);
     }
   }
 
@@ -146,17 +132,7 @@ public final class TokenDispatcher {
    * @param gate gates [N·K], token-major
    */
   public void unpermute(INDArray out, double[] gate, INDArray y) {
-    for (int r = 0; r < k; r++) {
-      for (int t = 0; t < n; t++) {
-        gateOfChoice[t] = gate[t * k + r];
-      }
-      HostArrays.write(gateOfChoice, gateCol[r]);
-      Nd4j.pullRows(out, pulled[r], 1, slotOfChoice[r]);
-      Nd4j.exec(new BroadcastMulOp(pulled[r], gateCol[r], r == 0 ? y : tmp, 0));
-      if (r > 0) {
-        y.addi(tmp);
-      }
-    }
+    HostRowLoops.gatherSum(out, slotOfChoice, gate, y, pulled);
   }
 
   /**
@@ -167,22 +143,12 @@ public final class TokenDispatcher {
    */
   public INDArray unpermuteBackward(INDArray dy, double[] gate, double[] dGate) {
     for (int r = 0; r < k; r++) {
-      Nd4j.exec(new MulOp(pulled[r], dy, tmp));
-      tmp.sum(rowSumArr, 1);
-      HostArrays.read(rowSumArr, rowSums);
-      for (int t = 0; t < n; t++) {
-        dGate[t * k + r] = rowSums[t];
-      }
+      HostRowLoops.rowDots(pulled[r], dy, dGate, k, r);
     }
-    if (m > 0) {
-      for (int s = 0; s < m; s++) {
-        gateOfSlot[s] = gate[pairOfSlot[s]];
-      }
-      HostArrays.write(gateOfSlot, gatePerm);
-      INDArray d = Views.prefix(dOutPerm, m);
-      Nd4j.pullRows(dy, d, 1, m == rows ? tokenOfSlot : Arrays.copyOf(tokenOfSlot, m));
-      Nd4j.exec(new BroadcastMulOp(d, Views.prefix(gatePerm, m), d, 0));
+    for (int s = 0; s < m; s++) {
+      gateOfSlot[s] = gate[pairOfSlot[s]];
     }
+    HostRowLoops.gatherScaled(dy, tokenOfSlot, gateOfSlot, m, dOutPerm);
     return dOutPerm;
   }
 
@@ -192,12 +158,7 @@ public final class TokenDispatcher {
    * @param dxPerm [N·K + 1, C] in slot order, row N·K all zero
    */
   public void permuteBackward(INDArray dxPerm, INDArray dx) {
-    for (int r = 0; r < k; r++) {
-      Nd4j.pullRows(dxPerm, r == 0 ? dx : tmp, 1, slotOfChoice[r]);
-      if (r > 0) {
-        dx.addi(tmp);
-      }
-    }
+    HostRowLoops.gatherSum(dxPerm, slotOfChoice, null, dx, null);
   }
 
   /** Kept pairs M = rows of the permuted block in use. */

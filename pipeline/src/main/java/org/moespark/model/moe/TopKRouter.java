@@ -1,6 +1,7 @@
 package org.moespark.model.moe;
 
 import java.util.Arrays;
+import org.moespark.model.Gemm;
 import org.moespark.model.ModelConfig;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -100,7 +101,7 @@ public final class TopKRouter {
       Nd4j.exec(new MulOp(x, noise, jittered));
       in = jittered;
     }
-    Nd4j.gemm(in, w, logitsArr, false, false, 1.0, 0.0);
+    Gemm.exec(in, w, logitsArr, false, false, 1.0, 0.0);
     HostArrays.read(logitsArr, logits);
     for (int e = 0; e < experts; e++) {
       biasHost[e] = bias.getDouble(e);
@@ -186,13 +187,13 @@ public final class TopKRouter {
       scoresToLogits(t, dLogits);
     }
     HostArrays.write(dLogits, dLogitsArr);
-    Nd4j.gemm(in, dLogitsArr, wGrad, true, false, 1.0, 1.0);
+    Gemm.exec(in, dLogitsArr, wGrad, true, false, 1.0, 1.0);
     if (jitterOn) {
-      Nd4j.gemm(dLogitsArr, w, dxTmp, false, true, 1.0, 0.0);
+      Gemm.exec(dLogitsArr, w, dxTmp, false, true, 1.0, 0.0);
       Nd4j.exec(new MulOp(dxTmp, noise, dxTmp));
       dx.addi(dxTmp);
     } else {
-      Nd4j.gemm(dLogitsArr, w, dx, false, true, 1.0, 1.0);
+      Gemm.exec(dLogitsArr, w, dx, false, true, 1.0, 1.0);
     }
   }
 

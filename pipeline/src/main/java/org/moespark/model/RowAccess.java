@@ -1,0 +1,93 @@
+package org.moespark.model;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import org.nd4j.common.base.Preconditions;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Rows of a 2-D c-order float32/float64 array (views with a row stride included) read and
+ * written as float64 through the NIO view of its host buffer (zero-copy on the CPU backend,
+ * DESIGN §6), so one host loop serves both types. The base of {@code asNio*()} is the buffer's
+ * start and {@code offset()} a view's first element.
+ */
+public abstract class RowAccess {
+  /** Elements per row. */
+  public final int width;
+  private final int base;
+  private final int ld;
+
+  private RowAccess(INDArray a) {
+    Preconditions.checkArgument(a.rank() == 2 && a.stride(1) == 1 && a.ordering() == 'c',
+        "host row loops need 2-d c-order rows, got %s", a.shapeInfoToString());
+    this.width = (int) a.columns();
+    this.base = (int) a.offset();
+    this.ld = a.rows() == 1 ? width : (int) a.stride(0);
+  }
+
+  public static RowAccess of(INDArray a) {
+    if (a.dataType() == DataType.FLOAT) {
+      return new FloatRows(a);
+    }
+    Preconditions.checkArgument(a.dataType() == DataType.DOUBLE, "float32 or float64 only, got %s",
+        a.dataType());
+    return new DoubleRows(a);
+  }
+
+  /** {@code out[0, width) = a[row]}. */
+  public abstract void get(int row, double[] out);
+
+  /** {@code a[row] = in[0, width)}. */
+  public abstract void put(int row, double[] in);
+
+  final int at(int row) {
+    return base + row * ld;
+  }
+
+  private static final class FloatRows extends RowAccess {
+    private final FloatBuffer buf;
+    private final float[] tmp;
+
+    FloatRows(INDArray a) {
+      super(a);
+      buf = a.data().asNioFloat();
+      tmp = new float[width];
+    }
+
+    @Override
+    public void get(int row, double[] out) {
+      buf.get(at(row), tmp, 0, width);
+      for (int j = 0; j < width; j++) {
+        out[j] = tmp[j];
+      }
+    }
+
+    @Override
+    public void put(int row, double[] in) {
+      for (int j = 0; j < width; j++) {
+        tmp[j] = (float) in[j];
+      }
+      buf.put(at(row), tmp, 0, width);
+    }
+  }
+
+  private static final class DoubleRows extends RowAccess {
+    private final DoubleBuffer buf;
+
+    DoubleRows(INDArray a) {
+      super(a);
+      buf = a.data().asNioDouble();
+    }
+
+    @Override
+    public void get(int row, double[] out) {
+      buf.get(at(row), out, 0, width);
+    }
+
+    @Override
+    public void put(int row, double[] in) {
+      buf.put(at(row), in, 0, width);
+    }
+  }
+}
