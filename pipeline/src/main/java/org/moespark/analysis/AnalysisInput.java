@@ -56,9 +56,11 @@ final class AnalysisInput {
    * One row per (split, step, doc_id, position, layer): the first choice {@code first} and the
    * top-k set as {@link ExpertSet} masks; built once for coactivation, saturation and repetition.
    * The rows are shuffled by (split, doc_id) only, then each partition is aggregated per token and
-   * sorted by (split, doc_id, layer, position, step): Spark then plans saturation's window (per
+   * sorted by (doc_id, split, layer, position, step): Spark then plans saturation's window (per
    * token over steps) and repetition's (per document and layer, by position) with neither an
-   * exchange nor a sort, because the cached relation reports this partitioning and order.
+   * exchange nor a sort, because the cached relation reports this partitioning and order. doc_id
+   * leads the sort because Spark's sort compares an 8-byte prefix of the first key before whole
+   * rows, and split (one value per partition directory) would make every comparison a tie.
    */
   final Dataset<Row> allTokens;
   /** {@link #allTokens} at the last step of each split. */
@@ -91,7 +93,7 @@ final class AnalysisInput {
         .repartition(col("split"), col("doc_id"))
         .groupBy("split", "step", "doc_id", "position", "layer")
         .agg(set[0], Arrays.copyOfRange(set, 1, set.length))
-        .sortWithinPartitions("split", "doc_id", "layer", "position", "step")
+        .sortWithinPartitions("doc_id", "split", "layer", "position", "step")
         .persist(StorageLevel.MEMORY_AND_DISK());
     this.tokens = allTokens.where(atLastStep());
   }

@@ -27,7 +27,7 @@ final class Saturation implements Metric {
     // The token's masks at the split's last step, spread over all its steps by a window. The
     // window's keys are in the order AnalysisInput sorted the cached tokens by, so the plan has
     // neither an exchange nor a sort (a join with the last step's tokens would shuffle both).
-    WindowSpec token = Window.partitionBy("split", "doc_id", "layer", "position");
+    WindowSpec token = Window.partitionBy("doc_id", "split", "layer", "position");
     Dataset<Row> withFinal = in.allTokens.withColumn("final_step", in.lastStep());
     for (String m : ExpertSet.maskColumns(in.experts)) {
       withFinal = withFinal.withColumn("final_" + m,
