@@ -6,9 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.moespark.config.PipelineConfig;
@@ -32,16 +31,16 @@ public final class AnalyzeBench {
   }
 
   public static void run(SparkSession spark, List<Long> rows, AnalysisConfig config, PrintStream out) {
-    Map<Long, Double> perMillion = new LinkedHashMap<>();
+    List<String> lines = new ArrayList<>();
     for (long n : rows) {
-      perMillion.put(n, one(spark, n, config, out));
+      lines.add(one(spark, n, config, out));
     }
-    out.println("analyze: seconds per 1M rows by size (wall; linear cost keeps them level)");
-    perMillion.forEach((n, s) -> out.printf("  %,13d rows %7.2f s per 1M rows%n", n, s));
+    out.println("analyze: seconds per 1M rows by size (linear cost keeps them level)");
+    lines.forEach(out::println);
   }
 
-  /** One size; returns wall seconds per million rows. */
-  private static double one(SparkSession spark, long rows, AnalysisConfig config, PrintStream out) {
+  /** One size; returns its line of the closing table. */
+  private static String one(SparkSession spark, long rows, AnalysisConfig config, PrintStream out) {
     Path dir;
     try {
       dir = Files.createTempDirectory("moe-spark-analyze-bench");
@@ -77,7 +76,8 @@ public final class AnalyzeBench {
       int cores = Runtime.getRuntime().availableProcessors();
       out.printf("analyze: %.1f CPU-s in this JVM = %.2f CPU-s per 1M rows, %.0f%% of %d cores busy%n",
           cpu, cpu / millions, 100 * cpu / total / cores, cores);
-      return total / millions;
+      return String.format("  %,13d rows %7.2f s per 1M rows %7.2f CPU-s per 1M rows", written,
+          total / millions, cpu / millions);
     } finally {
       delete(dir);
     }
