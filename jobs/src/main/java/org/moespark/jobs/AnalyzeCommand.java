@@ -1,6 +1,5 @@
 package org.moespark.jobs;
 
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.moespark.analysis.Analyzer;
@@ -35,10 +34,11 @@ final class AnalyzeCommand implements Callable<Integer> {
           spark.sparkContext().hadoopConfiguration());
       System.out.printf("analyze: %d experts, top-%d, MoE layers %s (from the run)%n", model.experts(),
           model.topK(), model.moeLayers());
-      Map<String, Double> seconds = new Analyzer(config.analysis(), model.experts(),
+      Analyzer.Times times = new Analyzer(config.analysis(), model.experts(),
           model.topK(), TokenDecoder.of(common.out, common.runId,
           spark.sparkContext().hadoopConfiguration())).run(spark, common.out, common.runId);
-      seconds.forEach((table, s) -> System.out.printf("analysis/%s: %.1f s%n", table, s));
+      System.out.printf("shared inputs: %.1f s%n", times.inputs());
+      times.metrics().forEach((table, s) -> System.out.printf("analysis/%s: %.1f s%n", table, s));
     }
     return 0;
   }

@@ -1,5 +1,6 @@
 package org.moespark.jobs;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.moespark.analysis.AnalyzeBench;
 import org.moespark.config.PipelineConfig;
@@ -10,13 +11,16 @@ import picocli.CommandLine.Option;
 
 @Command(name = "analyze", mixinStandardHelpOptions = true,
     description = "Throughput of `analyze` on a synthetic routing table (2 layers, top-2 of 8): "
-        + "prints rows/s and seconds per 1M rows; analysis settings from the config.")
+        + "prints seconds per 1M rows at each size and each metric's share; analysis settings from the "
+        + "config.")
 final class BenchAnalyzeCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--rows", paramLabel = "N", defaultValue = "100000000",
-      description = "Routing rows to generate (one per token, layer, choice). Default: ${DEFAULT-VALUE}.")
-  long rows;
+  @Option(names = "--rows", paramLabel = "N[,N...]", split = ",",
+      defaultValue = "1000000,10000000,30000000",
+      description = "Routing rows to generate (one per token, layer, choice), one run per size in "
+          + "one JVM; seconds per 1M rows are compared across sizes. Default: ${DEFAULT-VALUE}.")
+  List<Long> rows;
 
   @Override
   public Integer call() {

@@ -1,6 +1,5 @@
 package org.moespark.analysis;
 
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -10,6 +9,7 @@ import static org.apache.spark.sql.functions.when;
 
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -35,24 +35,38 @@ final class AnalysisInput {
   final AnalysisConfig config;
   /** Token id to text for top_tokens; null leaves the text column null. */
   final IntFunction<String> decoder;
-  /** Routing rows (one per token, layer, choice) of the last step of each split. */
+  /**
+   * Routing rows (one per token, layer, choice) of the last step of each split. Not cached: each
+   * metric's plan reads only its own columns from Parquet, and the last-step condition is a
+   * literal (split = s AND step = t) that prunes the split's partition directory and the row
+   * groups of earlier steps (the table is sorted by step). A cache of all columns cost more to
+   * build than the narrow rereads it saved.
+   */
   final Dataset<Row> choices;
   /**
    * {@link #choices} summed per (split, step, doc_id, domain, lang, layer, expert): choices
    * {@code n}, rank-0 choices {@code first} (summed over experts: the document's tokens),
    * {@code mass} (sum of gates) and {@code dropped}. One pass over the rows serves load,
-   * specialization, divergence, bootstrap and permutation test.
+   * specialization, divergence, bootstrap and permutation test; its size is documents × layers ×
+   * experts. The labels are grouping keys rather than first(domain): a string aggregate buffer
+   * forces Spark off its hash aggregate (measured 2× slower).
    */
   final Dataset<Row> docExperts;
   /**
    * One row per (split, step, doc_id, position, layer): the first choice {@code first} and the
-   * top-k set as {@link ExpertSet} masks.
+   * top-k set as {@link ExpertSet} masks; built once for coactivation, saturation and repetition.
+   * The rows are shuffled by (split, doc_id) only, then each partition is aggregated per token and
+   * sorted by (doc_id, split, layer, position, step): Spark then plans saturation's window (per
+   * token over steps) and repetition's (per document and layer, by position) with neither an
+   * exchange nor a sort, because the cached relation reports this partitioning and order. doc_id
+   * leads the sort because Spark's sort compares an 8-byte prefix of the first key before whole
+   * rows, and split (one value per partition directory) would make every comparison a tie.
    */
   final Dataset<Row> allTokens;
-  /** (split, step): the last step of each split. */
-  final Dataset<Row> lastSteps;
   /** {@link #allTokens} at the last step of each split. */
   final Dataset<Row> tokens;
+  /** Split → its last step, collected (one row per split). */
+  private final Map<String, Long> lastSteps;
   private final Map<String, Dataset<Row>> shared = new HashMap<>();
   private List<DocCounts> docCounts;
 
@@ -63,9 +77,11 @@ final class AnalysisInput {
     this.topK = topK;
     this.config = config;
     this.decoder = decoder;
-    this.lastSteps = routing.groupBy("split").agg(max("step").as("step"));
-    this.choices = routing.join(broadcast(lastSteps), scalaSeq("split", "step"))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    this.lastSteps = new LinkedHashMap<>();
+    for (Row r : routing.groupBy("split").agg(max("step")).collectAsList()) {
+      lastSteps.put(r.getString(0), r.getLong(1));
+    }
+    this.choices = routing.where(atLastStep());
     this.docExperts = choices
         .groupBy("split", "step", "doc_id", "domain", "lang", "layer", "expert")
         .agg(count(lit(1)).as("n"), sum(when(col("rank").equalTo(0), 1L).otherwise(0L)).as("first"),
@@ -73,10 +89,13 @@ final class AnalysisInput {
             sum(when(col("dropped"), 1L).otherwise(0L)).as("dropped"))
         .persist(StorageLevel.MEMORY_AND_DISK());
     Column[] set = ExpertSet.aggregate(experts);
-    this.allTokens = routing.groupBy("split", "step", "doc_id", "position", "layer")
+    this.allTokens = routing.select("split", "step", "doc_id", "position", "layer", "rank", "expert")
+        .repartition(col("split"), col("doc_id"))
+        .groupBy("split", "step", "doc_id", "position", "layer")
         .agg(set[0], Arrays.copyOfRange(set, 1, set.length))
+        .sortWithinPartitions("doc_id", "split", "layer", "position", "step")
         .persist(StorageLevel.MEMORY_AND_DISK());
-    this.tokens = allTokens.join(broadcast(lastSteps), scalaSeq("split", "step"));
+    this.tokens = allTokens.where(atLastStep());
   }
 
   /**
@@ -93,11 +112,35 @@ final class AnalysisInput {
     return new AnalysisInput(routing, experts, topK, config, decoder);
   }
 
+  /** Builds the cached inputs ({@link #docExperts}, {@link #allTokens}) now. */
+  void materialize() {
+    docExperts.count();
+    allTokens.count();
+  }
+
   /** Uniform share of a label's tokens per expert when routing ignores the label: k/E. */
   double uniformShare() {
     return (double) topK / experts;
   }
 
+
+  /** Whether a row is of its split's last step. */
+  private Column atLastStep() {
+    Column at = lit(false);
+    for (Map.Entry<String, Long> e : lastSteps.entrySet()) {
+      at = at.or(col("split").equalTo(e.getKey()).and(col("step").equalTo(e.getValue())));
+    }
+    return at;
+  }
+
+  /** The last step of the row's split. */
+  Column lastStep() {
+    Column step = lit(null).cast("long");
+    for (Map.Entry<String, Long> e : lastSteps.entrySet()) {
+      step = when(col("split").equalTo(e.getKey()), lit(e.getValue())).otherwise(step);
+    }
+    return step;
+  }
 
   /** A result several metrics use, computed once and persisted until {@link #release()}. */
   Dataset<Row> shared(String name, Supplier<Dataset<Row>> compute) {
@@ -113,7 +156,6 @@ final class AnalysisInput {
   }
 
   void release() {
-    choices.unpersist();
     docExperts.unpersist();
     shared.values().forEach(Dataset::unpersist);
     allTokens.unpersist();

@@ -1,9 +1,11 @@
 package org.moespark.analysis;
 
+import static org.apache.spark.sql.functions.max;
 
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,52 +59,97 @@ final class DocCounts implements Serializable {
     return false;
   }
 
-  /** One DocCounts per split of {@code in.choices}, aggregated in Spark, then collected. */
+  /**
+   * One DocCounts per split of {@code in.choices}, aggregated in Spark. The driver holds what the
+   * resampling needs, documents × layers × experts counts, densely; the aggregated rows are
+   * streamed to it a partition at a time ({@code toLocalIterator}), never collected whole (a Row
+   * per (document, layer, expert) weighs far more than its count). The rows come sorted by
+   * (split, doc_id), so document and label indices, and with them the seeded permutations and
+   * resamples, do not depend on how Spark partitioned the aggregation.
+   */
   static List<DocCounts> collect(AnalysisInput in) {
-    List<Row> rows = in.docExperts
-        .select("split", "step", "doc_id", "domain", "lang", "layer", "expert", "n", "first")
-        .collectAsList();
-    Map<String, List<Row>> bySplit = new LinkedHashMap<>();
-    for (Row r : rows) {
-      bySplit.computeIfAbsent(r.getString(0), s -> new ArrayList<>()).add(r);
+    Map<String, Integer> layers = new HashMap<>();
+    for (Row r : in.docExperts.groupBy("split").agg(max("layer")).collectAsList()) {
+      layers.put(r.getString(0), r.getByte(1) + 1);
     }
+    Iterator<Row> rows = in.docExperts
+        .select("split", "step", "doc_id", "domain", "lang", "layer", "expert", "n", "first")
+        .orderBy("split", "doc_id", "layer", "expert")
+        .toLocalIterator();
     List<DocCounts> out = new ArrayList<>();
-    bySplit.forEach((split, splitRows) -> out.add(of(split, splitRows, in.experts)));
+    Builder split = null;
+    while (rows.hasNext()) {
+      Row r = rows.next();
+      if (split == null || !split.split.equals(r.getString(0))) {
+        if (split != null) {
+          out.add(split.build());
+        }
+        split = new Builder(r.getString(0), r.getLong(1), layers.get(r.getString(0)), in.experts);
+      }
+      split.add(r);
+    }
+    if (split != null) {
+      out.add(split.build());
+    }
     return out;
   }
 
-  private static DocCounts of(String split, List<Row> rows, int experts) {
-    Map<String, Integer> docIndex = new HashMap<>();
-    int layers = 0;
-    for (Row r : rows) {
-      docIndex.putIfAbsent(r.getString(2), docIndex.size());
-      layers = Math.max(layers, r.getByte(5) + 1);
+  /** One split's counts, filled from its rows in doc_id order. */
+  private static final class Builder {
+    final String split;
+    final long step;
+    final int layers;
+    final int experts;
+    final List<Map<String, Integer>> labelIndex = new ArrayList<>();
+    final List<int[]> docLabels = new ArrayList<>();
+    final List<long[]> counts = new ArrayList<>();
+    final List<long[]> tokens = new ArrayList<>();
+    String doc;
+
+    Builder(String split, long step, int layers, int experts) {
+      this.split = split;
+      this.step = step;
+      this.layers = layers;
+      this.experts = experts;
+      for (int k = 0; k < AnalysisInput.LABELS.size(); k++) {
+        labelIndex.add(new LinkedHashMap<>());
+      }
     }
-    int kinds = AnalysisInput.LABELS.size();
-    List<Map<String, Integer>> labelIndex = new ArrayList<>();
-    for (int k = 0; k < kinds; k++) {
-      labelIndex.add(new LinkedHashMap<>());
-    }
-    int[][] docLabel = new int[kinds][docIndex.size()];
-    long[][] counts = new long[docIndex.size()][layers * experts];
-    long[][] tokens = new long[docIndex.size()][layers];
-    for (Row r : rows) {
-      int d = docIndex.get(r.getString(2));
-      for (int k = 0; k < kinds; k++) {
+
+    /** A row (split, step, doc_id, domain, lang, layer, expert, n, first). */
+    void add(Row r) {
+      if (!r.getString(2).equals(doc)) {
+        doc = r.getString(2);
+        counts.add(new long[layers * experts]);
+        tokens.add(new long[layers]);
+        docLabels.add(new int[labelIndex.size()]);
+      }
+      int d = counts.size() - 1;
+      for (int k = 0; k < labelIndex.size(); k++) {
         Map<String, Integer> labels = labelIndex.get(k);
         String label = String.valueOf(r.getString(3 + k));
-        docLabel[k][d] = labels.computeIfAbsent(label, x -> labels.size());
+        docLabels.get(d)[k] = labels.computeIfAbsent(label, x -> labels.size());
       }
       int layer = r.getByte(5);
-      counts[d][layer * experts + r.getShort(6)] += r.getLong(7);
-      tokens[d][layer] += r.getLong(8);
+      counts.get(d)[layer * experts + r.getShort(6)] += r.getLong(7);
+      tokens.get(d)[layer] += r.getLong(8);
     }
-    String[][] names = new String[kinds][];
-    for (int k = 0; k < kinds; k++) {
-      names[k] = labelIndex.get(k).keySet().toArray(new String[0]);
+
+    DocCounts build() {
+      int kinds = labelIndex.size();
+      int[][] docLabel = new int[kinds][counts.size()];
+      for (int d = 0; d < counts.size(); d++) {
+        for (int k = 0; k < kinds; k++) {
+          docLabel[k][d] = docLabels.get(d)[k];
+        }
+      }
+      String[][] names = new String[kinds][];
+      for (int k = 0; k < kinds; k++) {
+        names[k] = labelIndex.get(k).keySet().toArray(new String[0]);
+      }
+      return new DocCounts(split, step, layers, experts, names, docLabel,
+          counts.toArray(new long[0][]), tokens.toArray(new long[0][]));
     }
-    return new DocCounts(split, rows.get(0).getLong(1), layers, experts, names, docLabel, counts,
-        tokens);
   }
 
   /**

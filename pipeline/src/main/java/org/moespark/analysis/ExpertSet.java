@@ -1,15 +1,11 @@
 package org.moespark.analysis;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.bit_count;
 import static org.apache.spark.sql.functions.bit_or;
 import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
@@ -57,14 +53,12 @@ final class ExpertSet {
     return n;
   }
 
-  /** The experts in the mask columns {@code mask0...}, ascending, as array&lt;int&gt;. */
-  static Column members(int experts) {
-    Column[] masks = new Column[words(experts)];
-    for (int w = 0; w < masks.length; w++) {
-      masks[w] = col("mask" + w);
+  /** Whether expert {@code e} (an int column) is in the set of mask columns {@code mask0...}. */
+  static Column contains(int experts, Column e) {
+    Column word = lit(0L);
+    for (int w = 0; w < words(experts); w++) {
+      word = when(e.divide(64).cast("int").equalTo(w), col("mask" + w)).otherwise(word);
     }
-    Column words = array(masks);
-    return filter(sequence(lit(0), lit(experts - 1)), e -> call_function("shiftright",
-        element_at(words, e.divide(64).cast("int").plus(1)), e.mod(64)).bitwiseAND(1).equalTo(1));
+    return call_function("shiftright", word, e.mod(64)).bitwiseAND(1).equalTo(1);
   }
 }

@@ -30,13 +30,16 @@ final class PositionRouting implements Metric {
       int from = BUCKET_STARTS[b];
       int to = BUCKET_STARTS[b + 1] - 1;
       start = when(position.leq(to), lit(from)).otherwise(start);
-      name = when(position.leq(to), lit(from == to ? String.valueOf(from) : from + "-" + to)).otherwise(name);
+      name = when(col("bucket_start").equalTo(from), lit(from == to ? String.valueOf(from) : from + "-" + to))
+          .otherwise(name);
     }
-    Dataset<Row> bucketed = in.choices.withColumn("bucket_start", start).withColumn("bucket", name);
-    return ExpertCounts.rows(bucketed, in.experts,
-            new String[] {"split", "step", "layer", "bucket_start", "bucket"},
+    // Rows are grouped by the bucket's start only; its name is added to the small result, not
+    // built as a string for every row.
+    return ExpertCounts.rows(in.choices.withColumn("bucket_start", start), in.experts,
+            new String[] {"split", "step", "layer", "bucket_start"},
             Map.of("n", lit(1L)),
             Map.of("bucket_tokens", when(col("rank").equalTo(0), 1L).otherwise(0L)))
+        .withColumn("bucket", name)
         .withColumn("share", col("n").divide(col("bucket_tokens")))
         .withColumn("uniform", lit(in.uniformShare()));
   }

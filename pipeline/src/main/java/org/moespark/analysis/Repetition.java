@@ -25,7 +25,9 @@ final class Repetition implements Metric {
 
   @Override
   public Dataset<Row> compute(AnalysisInput in) {
-    WindowSpec previous = Window.partitionBy("split", "step", "doc_id", "layer").orderBy("position");
+    // in.tokens holds one step per split, so (doc_id, split, layer) is a document's layer; in
+    // that key order the cached tokens are already partitioned and sorted for the window.
+    WindowSpec previous = Window.partitionBy("doc_id", "split", "layer").orderBy("position");
     Dataset<Row> withPrevious = in.tokens
         .withColumn("prev_position", lag("position", 1).over(previous))
         .withColumn("prev_first", lag("first", 1).over(previous));

@@ -1,7 +1,6 @@
 package org.moespark.analysis;
 
 import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.first;
@@ -25,11 +24,11 @@ final class Saturation implements Metric {
 
   @Override
   public Dataset<Row> compute(AnalysisInput in) {
-    // The token's masks at the split's last step, spread over all its steps by a window: one
-    // shuffle of the tokens instead of a join's two.
-    WindowSpec token = Window.partitionBy("split", "doc_id", "position", "layer");
-    Dataset<Row> withFinal = in.allTokens.join(broadcast(
-        in.lastSteps.withColumnRenamed("step", "final_step")), AnalysisInput.scalaSeq("split"));
+    // The token's masks at the split's last step, spread over all its steps by a window. The
+    // window's keys are in the order AnalysisInput sorted the cached tokens by, so the plan has
+    // neither an exchange nor a sort (a join with the last step's tokens would shuffle both).
+    WindowSpec token = Window.partitionBy("doc_id", "split", "layer", "position");
+    Dataset<Row> withFinal = in.allTokens.withColumn("final_step", in.lastStep());
     for (String m : ExpertSet.maskColumns(in.experts)) {
       withFinal = withFinal.withColumn("final_" + m,
           first(when(col("step").equalTo(col("final_step")), col(m)), true).over(token));

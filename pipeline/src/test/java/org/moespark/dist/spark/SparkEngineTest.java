@@ -19,6 +19,7 @@ import org.moespark.model.ParamBuffer;
 import org.moespark.routing.RoutingTable;
 import org.moespark.spark.LocalClusterSpark;
 import org.moespark.spark.Tables;
+import org.moespark.spark.TaskResultBytes;
 import org.moespark.train.CheckpointManifest;
 import org.moespark.train.CheckpointStore;
 import org.moespark.train.Diffs;
@@ -152,12 +153,8 @@ class SparkEngineTest {
     for (int i = 0; i < 2; i++) {
       String out = dir.resolve("n" + sizes[i]).toString();
       SyntheticSequences.write(spark, out, RUN, sizes[i], 8, 16, 300);
-      ResultBytes listener = new ResultBytes();
-      spark.sparkContext().addSparkListener(listener);
-      SparkTrainStage.run(spark, cfg, out, RUN, false, false);
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-      spark.sparkContext().removeSparkListener(listener);
-      resultBytes[i] = listener.bytes.get();
+      resultBytes[i] = TaskResultBytes.during(spark,
+          () -> SparkTrainStage.run(spark, cfg, out, RUN, false, false));
     }
     long corpusBytes = 4096L * 17 * 4;
     System.out.printf("task result bytes at the driver: %d (64 sequences), %d (4096 sequences)%n",
@@ -166,17 +163,5 @@ class SparkEngineTest {
     // to nothing
     assertThat(Math.abs(resultBytes[1] - resultBytes[0])).isLessThan(4096);
     assertThat(resultBytes[1]).isLessThan(corpusBytes / 2);
-  }
-
-  /** Sums the serialized task results every job sent to the driver. */
-  static final class ResultBytes extends org.apache.spark.scheduler.SparkListener {
-    final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
-
-    @Override
-    public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
-      if (end.taskMetrics() != null) {
-        bytes.addAndGet(end.taskMetrics().resultSize());
-      }
-    }
   }
 }
