@@ -84,10 +84,15 @@ public abstract class CoreLayer extends FeedForwardLayer {
     return layer;
   }
 
-  /** Attention heads of the core config (1 where the layer has no attention). */
-  protected abstract int heads();
+  /** Attention heads of the core config; layers without attention keep the one head it validates. */
+  protected int heads() {
+    return 1;
+  }
 
-  protected abstract double ropeTheta();
+  /** RoPE base of the core config; unused by layers without attention. */
+  protected double ropeTheta() {
+    return 10000;
+  }
 
   protected abstract double normEps();
 

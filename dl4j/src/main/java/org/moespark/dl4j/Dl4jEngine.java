@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * parameters and updater state. {@code metrics/} gets a train row per {@code log-every} steps and a
  * validation row per {@code eval-every}, measured on the driver with the averaged network
  * ({@link LmLoss}: the round's first global batch, the fixed evaluation set); grad_norm and
- * max_mean_load are not measured here (0). The network is saved with {@link ModelSerializer} as
+ * max_mean_load are not measured here: NaN, so that no chart reads them as a norm of 0 or a
+ * perfectly even load. The network is saved with {@link ModelSerializer} as
  * {@value #MODEL_FILE} in the variant's checkpoint directory.
  */
 public final class Dl4jEngine implements TrainEngine {
@@ -99,7 +100,7 @@ public final class Dl4jEngine implements TrainEngine {
       if (crossed(from, to, tc.logEvery()) || last) {
         train0 = LmLoss.of(net, m, train.read(plan.needed(from, from + 1, 0, 1)), tc.batchSize());
         log.metric(new MetricRow(to, "train", tokensSeen, train0.total(), train0.ce(), train0.aux(),
-            train0.seqAux(), train0.z(), lr.at(to - 1), 0, roundTokensPerS, 0, 0, 0));
+            train0.seqAux(), train0.z(), lr.at(to - 1), Double.NaN, roundTokensPerS, 0, Double.NaN, 0));
         LOG.info(String.format("step %d: loss %.4f ce %.4f aux %.4f z %.4f, %.0f tokens/s", to,
             train0.total(), train0.ce(), train0.aux(), train0.z(), roundTokensPerS));
       }

@@ -28,16 +28,6 @@ public final class MoeLayer extends CoreLayer {
   }
 
   @Override
-  protected int heads() {
-    return 1;
-  }
-
-  @Override
-  protected double ropeTheta() {
-    return 10000;
-  }
-
-  @Override
   protected double normEps() {
     return 1e-5;
   }

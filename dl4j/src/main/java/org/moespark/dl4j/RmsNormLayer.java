@@ -27,16 +27,6 @@ public final class RmsNormLayer extends CoreLayer {
   }
 
   @Override
-  protected int heads() {
-    return 1;
-  }
-
-  @Override
-  protected double ropeTheta() {
-    return 10000;
-  }
-
-  @Override
   protected double normEps() {
     return normEps;
   }
