@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * parallelism is the spark engine's). One averaging round = {@code train.dl4j-averaging-frequency}
  * steps: each worker takes its rank's rows of those global batches ({@link BatchPlan}, the order
  * every engine uses), fits them as local minibatches of batch-size/workers, and the driver averages
- * parameters and updater state. {@code metrics/} gets a train row per {@code log-every} steps and a
+ * parameters and updater state ({@code saveUpdater(true)}; a worker's network starts at the round's
+ * global step through {@link RoundStart}). {@code metrics/} gets a train row per {@code log-every} steps and a
  * validation row per {@code eval-every}, measured on the driver with the averaged network
  * ({@link LmLoss}: the round's first global batch, the fixed evaluation set); grad_norm and
  * max_mean_load are not measured here: NaN, so that no chart reads them as a norm of 0 or a
@@ -75,7 +76,8 @@ public final class Dl4jEngine implements TrainEngine {
     LOG.info("train run {} on the dl4j engine: {} parameters, {} workers x {} sequences, averaging every {} steps",
         runId, net.numParams(), tc.workers(), tc.batchSize() / tc.workers(), rounds);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, master(tc, rounds));
+    ParameterAveragingTrainingMaster master = master(tc, rounds);
+    SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, master);
     TrainLog log = new TrainLog(spark, out, runId, TrainStage.MOE);
     CosineSchedule lr = CosineSchedule.of(tc);
     long tokensSeen = 0;
@@ -89,6 +91,8 @@ public final class Dl4jEngine implements TrainEngine {
       spark.sparkContext().setJobDescription("moe-spark train (dl4j): steps " + (from + 1) + ".." + to);
       List<DataSet> rows = rankMajor(train, plan, from, to, tc.workers());
       long t0 = System.nanoTime();
+      // the workers' networks start at iteration 0 (RoundStart): the schedule's step and Adam's t
+      master.setTrainingHookList(List.of(new RoundStart(from)));
       sparkNet.fit(jsc.parallelize(rows, tc.workers()));
       double seconds = (System.nanoTime() - t0) / 1e9;
       fitSeconds += seconds;
@@ -159,11 +163,13 @@ public final class Dl4jEngine implements TrainEngine {
     }
   }
 
-  private static ParameterAveragingTrainingMaster master(TrainConfig tc, int rounds) {
+  static ParameterAveragingTrainingMaster master(TrainConfig tc, int rounds) {
     // One DataSet per sequence; partitions kept as built (rank r's rows in partition r).
     return new ParameterAveragingTrainingMaster.Builder(tc.workers(), 1)
         .batchSizePerWorker(tc.batchSize() / tc.workers())
         .averagingFrequency(rounds)
+        // Adam's moments carried across rounds (dl4j-spark's default drops them: every round would restart Adam)
+        .saveUpdater(true)
         .workerPrefetchNumBatches(0)
         .rddTrainingApproach(RDDTrainingApproach.Direct)
         .repartionData(Repartition.Never)

@@ -6,9 +6,13 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +26,7 @@ import org.moespark.train.TrainConfig;
 import org.moespark.train.TrainEngine;
 import org.moespark.train.TrainLoop;
 import org.moespark.train.TrainStage;
+import org.nd4j.linalg.dataset.DataSet;
 
 /** train.engine = dl4j on local[2]: two dl4j-spark workers, metrics/ rows, a reloadable network. */
 class Dl4jEngineTest {
@@ -37,6 +42,39 @@ class Dl4jEngineTest {
   @AfterAll
   static void stop() {
     spark.stop();
+  }
+
+  @Test
+  void aWorkerRoundRunsAtItsGlobalStepLikeALocalFit() {
+    PipelineConfig cfg = PipelineConfig.load(null, List.of("tokenizer.vocab-size=300", "tokenizer.seq-len=8",
+        "model.d-model=8", "model.heads=2", "model.layers=1", "model.ffn-hidden=8", "model.experts=2",
+        "model.top-k=1", "train.workers=1", "train.batch-size=2", "train.steps=4", "train.warmup-steps=4",
+        "train.lr=1e-2", "train.clip-norm=0"));
+    TrainConfig tc = cfg.train();
+    ComputationGraph net = new ComputationGraph(MoeLm.configuration(cfg.model(), tc));
+    net.init();
+    ComputationGraph local = net.clone();
+    Random r = new Random(3);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    ParameterAveragingTrainingMaster master = Dl4jEngine.master(tc, 1);
+    SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, master);
+    for (int step = 0; step < tc.steps(); step++) {
+      int[][] batch = new int[2][9];
+      List<DataSet> rows = new ArrayList<>();
+      for (int[] seq : batch) {
+        for (int p = 0; p < seq.length; p++) {
+          seq[p] = r.nextInt(300);
+        }
+        rows.add(Batches.of(new int[][] {seq}));
+      }
+      local.fit(Batches.of(batch));
+      master.setTrainingHookList(List.of(new RoundStart(step)));
+      sparkNet.fit(jsc.parallelize(rows, 1));
+    }
+    // without RoundStart every worker round runs at iteration 0 (lr/warmup, Adam's t = 1); without
+    // saveUpdater every round restarts Adam from zero moments
+    assertThat(sparkNet.getNetwork().params().sub(local.params()).amaxNumber().doubleValue())
+        .isLessThan(1e-5);
   }
 
   @Test
