@@ -114,8 +114,7 @@ public final class ModelBench {
       long t1 = System.nanoTime();
       model.backward();
       long t2 = System.nanoTime();
-      GradClip.clip(model.params().grads(), tc.clipNorm());
-      opt.step(schedule.at(s));
+      opt.step(schedule.at(s), GradClip.scale(GradClip.norm(model.params().grads()), tc.clipNorm()));
       long t3 = System.nanoTime();
       if (s > 0 && t3 - t0 < best[0]) {
         best = new long[] {t3 - t0, t1 - t0, t2 - t1, t3 - t2};

@@ -36,8 +36,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * m.zeroGrads();
  * LossParts loss = m.forward(tokens, true);          // tokens [B][T+1]
  * m.backward();                                      // into m.params().grads()
- * GradClip.clip(m.params().grads(), train.clipNorm());
- * opt.step(lr.at(step));
+ * opt.step(lr.at(step), GradClip.scale(GradClip.norm(m.params().grads()), train.clipNorm()));
  * m.updateExpertBias(loads);                         // per-layer MoeStats.load(), all-reduced
  * }</pre>
  */

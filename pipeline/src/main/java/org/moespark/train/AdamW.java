@@ -56,6 +56,14 @@ public final class AdamW {
 
   /** One update with learning rate {@code lr} from {@code pb.grads()}. */
   public void step(double lr) {
+    step(lr, 1.0);
+  }
+
+  /**
+   * One update with learning rate {@code lr} from {@code gradScale · pb.grads()} (the clip factor
+   * and the micro-batch mean; the buffer itself is left as it is).
+   */
+  public void step(double lr, double gradScale) {
     t++;
     for (INDArray fg : frozenGrads) {
       fg.assign(0);
@@ -70,7 +78,8 @@ public final class AdamW {
       ranges.add(new AdamWKernel.Range(s.offset(), s.offset() + s.length(),
           s.decay() ? 1 - lr * weightDecay : 1, stepLr * Math.sqrt(bc2) / bc1));
     }
-    new AdamWKernel(beta1, beta2, eps * Math.sqrt(bc2)).run(pb.params(), pb.grads(), m, v, ranges);
+    new AdamWKernel(beta1, beta2, eps * Math.sqrt(bc2)).run(pb.params(), pb.grads(), m, v, ranges,
+        gradScale);
   }
 
   /** Multiplies the learning rate of the slots of {@code role} by {@code scale} (e.g. the router's). */

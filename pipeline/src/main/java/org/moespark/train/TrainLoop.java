@@ -200,13 +200,12 @@ public final class TrainLoop {
         commNanos += System.nanoTime() - c0;
       }
       int microBatches = accum * dp.size();
-      if (microBatches > 1) {
-        grads.muli(1.0 / microBatches);
-      }
       if (injectNanAt.contains(step + 1)) {
         grads.putScalar(0, Float.NaN);
       }
-      double gradNorm = GradClip.clip(grads, tc.clipNorm(), globalNorm(grads));
+      // the buffer holds the sum over micro-batches: the mean and the clip reach AdamW as one factor
+      double gradNorm = globalNorm(grads) / microBatches;
+      double gradScale = GradClip.scale(gradNorm, tc.clipNorm()) / microBatches;
       double lr = schedule.at((int) step);
       step++;
       tokensSeen += tokensPerStep;
@@ -223,7 +222,7 @@ public final class TrainLoop {
         continue;
       }
       badRun = 0;
-      adam.step(lr);
+      adam.step(lr, gradScale);
       model.updateExpertBias(java.util.Arrays.asList(stats.load));
       stepNanos += System.nanoTime() - s0;
       lastCe = lp.ce();
@@ -292,12 +291,11 @@ public final class TrainLoop {
   private double globalNorm(INDArray grads) {
     long split = pb.expertOffset();
     if (grid.expertParallel() == 1 || split == pb.size()) {
-      return grads.norm2Number().doubleValue();
+      return GradClip.norm(grads);
     }
-    double dense = split == 0 ? 0 : grads.get(NDArrayIndex.interval(0, split)).norm2Number().doubleValue();
-    double[] experts = {Math.pow(grads.get(NDArrayIndex.interval(split, pb.size())).norm2Number().doubleValue(), 2)};
+    double[] experts = {GradClip.sumSquares(grads, split, pb.size())};
     grid.experts().allReduceSum(experts);
-    return Math.sqrt(dense * dense + experts[0]);
+    return Math.sqrt(GradClip.sumSquares(grads, 0, split) + experts[0]);
   }
 
   private void evaluate(double lr) {

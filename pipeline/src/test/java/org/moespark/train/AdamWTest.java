@@ -55,16 +55,63 @@ class AdamWTest {
   }
 
   @Test
-  void clipScalesToTheMaxNormAndReportsTheOriginalNorm() {
+  void clipIsAFactorFromTheGlobalNorm() {
     ParamBuffer pb = ParamBuffer.builder().add("w", 2).allocate(DataType.FLOAT);
     pb.grads().putScalar(0, 3f);
     pb.grads().putScalar(1, 4f);
-    assertThat(GradClip.clip(pb.grads(), 10.0)).isCloseTo(5.0, within(1e-6));
-    assertThat(pb.grads().getDouble(0)).isEqualTo(3.0);
-    assertThat(GradClip.clip(pb.grads(), 1.0)).isCloseTo(5.0, within(1e-6));
-    assertThat(pb.grads().getDouble(0)).isCloseTo(0.6, within(1e-6));
-    assertThat(pb.grads().norm2Number().doubleValue()).isCloseTo(1.0, within(1e-6));
-    assertThat(GradClip.clip(pb.grads(), 0.0)).isCloseTo(1.0, within(1e-6));
+    assertThat(GradClip.norm(pb.grads())).isEqualTo(5.0);
+    assertThat(GradClip.sumSquares(pb.grads(), 1, 2)).isEqualTo(16.0);
+    assertThat(GradClip.scale(5.0, 10.0)).isEqualTo(1.0);
+    assertThat(GradClip.scale(5.0, 1.0)).isCloseTo(0.2, within(1e-15));
+    assertThat(GradClip.scale(5.0, 0.0)).isEqualTo(1.0);
+  }
+
+  @Test
+  void aGradScaleStepsAsIfTheBufferHeldTheScaledGradient() {
+    ParamBuffer scaled = ParamBuffer.builder().add("w", 3).allocate(DataType.DOUBLE);
+    ParamBuffer folded = ParamBuffer.builder().add("w", 3).allocate(DataType.DOUBLE);
+    AdamW a = new AdamW(scaled, WD, B1, B2, EPS);
+    AdamW b = new AdamW(folded, WD, B1, B2, EPS);
+    for (int step = 0; step < 3; step++) {
+      for (int i = 0; i < 3; i++) {
+        double g = (i - 1.0) * (step + 1);
+        scaled.grads().putScalar(i, 0.25 * g);
+        folded.grads().putScalar(i, g);
+      }
+      a.step(LR);
+      b.step(LR, 0.25);
+      assertThat(folded.params().toDoubleVector()).containsExactly(scaled.params().toDoubleVector());
+    }
+    // the buffer is left as the caller filled it
+    assertThat(folded.grads().getDouble(0)).isEqualTo(-3.0);
+  }
+
+  @Test
+  void theUpdateAndTheNormHaveTheSameBitsForAnyChunkingAcrossThreads() {
+    int n = 5 * AdamWKernel.CHUNK + 17;
+    ParamBuffer one = ParamBuffer.builder().add("w", n).allocate(DataType.FLOAT);
+    ParamBuffer many = ParamBuffer.builder().add("w", n).allocate(DataType.FLOAT);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    for (int i = 0; i < n; i++) {
+      float g = (float) r.nextGaussian();
+      one.grads().putScalar(i, g);
+      many.grads().putScalar(i, g);
+    }
+    double serial;
+    java.util.concurrent.ForkJoinPool single = new java.util.concurrent.ForkJoinPool(1);
+    try {
+      serial = single.submit(() -> {
+        new AdamW(one, WD, B1, B2, EPS).step(LR, 0.5);
+        return GradClip.norm(one.grads());
+      }).get();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    } finally {
+      single.shutdown();
+    }
+    new AdamW(many, WD, B1, B2, EPS).step(LR, 0.5);
+    assertThat(GradClip.norm(many.grads())).isEqualTo(serial);
+    assertThat(many.params().toFloatVector()).containsExactly(one.params().toFloatVector());
   }
 
   @Test
