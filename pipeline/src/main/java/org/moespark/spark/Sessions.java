@@ -28,6 +28,10 @@ public final class Sessions {
     // The spark engine's rendezvous (BarrierTaskContext.allGather) waits this long for the other
     // ranks; Spark's default is 365 days, so a rank that never arrives would hang the run.
     conf.setIfMissing("spark.barrier.sync.timeout", "600s");
+    // Executors train with ND4J (OpenMP) and OpenBLAS (pthreads) threads in turn: OpenMP threads
+    // that spin while idle take the cores OpenBLAS is about to use (DESIGN §6; the launcher sets
+    // the same for the driver).
+    conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
     LocalCluster.configure(conf, System.getenv());
     return SparkSession.builder().config(conf).getOrCreate();
   }
