@@ -53,9 +53,10 @@ public final class ModelBench {
     TrainConfig tc = pc.train();
     int threads = threads();
     out.printf("moe-spark bench model: B=%d T=%d C=%d L=%d H=%d V=%d E=%d K=%d F=%d, %d steps, %d threads,"
-            + " OMP_WAIT_POLICY=%s (the peer runs with the same), 1-min load average %.2f on %d cores%n",
+            + " OMP_WAIT_POLICY=%s OPENBLAS_CORETYPE=%s (the peer runs with the same), 1-min load average %.2f on %d cores%n",
         tc.batchSize(), moe.seqLen(), moe.dModel(), moe.layers(), moe.heads(), moe.vocabSize(),
         moe.experts(), moe.topK(), moe.ffnHidden(), steps, threads, System.getenv("OMP_WAIT_POLICY"),
+        System.getenv("OPENBLAS_CORETYPE"),
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
         Runtime.getRuntime().availableProcessors());
     out.println("tokens/s from the fastest of the timed steps (ours and the peer alike)."

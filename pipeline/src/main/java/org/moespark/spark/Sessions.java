@@ -32,6 +32,9 @@ public final class Sessions {
     // that spin while idle take the cores OpenBLAS is about to use (DESIGN §6; the launcher sets
     // the same for the driver).
     conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
+    // OpenBLAS 0.3.19 runs SSE3 kernels on CPUs newer than it (5x slower GEMMs on Sapphire
+    // Rapids); a name that is no core makes it choose by each executor's own CPU features.
+    conf.setIfMissing("spark.executorEnv.OPENBLAS_CORETYPE", "by-cpu-features");
     LocalCluster.configure(conf, System.getenv());
     return SparkSession.builder().config(conf).getOrCreate();
   }
