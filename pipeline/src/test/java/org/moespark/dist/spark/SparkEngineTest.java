@@ -164,4 +164,15 @@ class SparkEngineTest {
     assertThat(Math.abs(resultBytes[1] - resultBytes[0])).isLessThan(4096);
     assertThat(resultBytes[1]).isLessThan(corpusBytes / 2);
   }
+
+  @Test
+  void executorsWaitPassivelyAndPickTheirBlasKernelsByCpuFeatures() {
+    // surefire gives this JVM OPENBLAS_CORETYPE but not OMP_WAIT_POLICY: that one can only come
+    // from the session's spark.executorEnv defaults
+    List<String> env = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(List.of(0, 1), 2)
+        .map(i -> System.getenv("OMP_WAIT_POLICY") + " " + System.getenv("OPENBLAS_CORETYPE"))
+        .collect();
+    assertThat(env).containsOnly("PASSIVE by-cpu-features");
+  }
 }
