@@ -59,18 +59,26 @@ public final class ModelBench {
         System.getenv("OPENBLAS_CORETYPE"),
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
         Runtime.getRuntime().availableProcessors());
-    out.println("tokens/s from the fastest of the timed steps (ours and the peer alike)."
-        + " Each variant's MFU is against the GEMM peak (Nd4j.gemm 2048^3 float32) measured just before it;"
-        + " 'normalised' ratios divide each throughput by its own adjacent peak, which cancels load from"
-        + " other processes on a shared machine.");
+    out.println("Variants train in turn, one step each per round, so load from other processes hits them alike;"
+        + " each keeps its fastest step (ours and the peer alike). MFU is against the best GEMM peak"
+        + " (Nd4j.gemm 2048^3 float32) measured once per round.");
     out.println("Model FLOPs/token = 3 x forward; forward = 2CV (LM head) + per layer 8C^2 (attention projections)"
         + " + 4TC (scores and P.V over the full T x T) + per MoE layer K.6CF + 2CE (router) [+ 6C.F_shared],"
         + " per dense layer 6C.F.");
+    List<Variant> variants = new ArrayList<>();
+    for (ModelConfig c : List.of(moe, moe.asDense(), withExperts(moe, FINE_GRAINED_EXPERTS))) {
+      variants.add(new Variant(c, tc));
+    }
+    double peak = 0;
+    for (int s = 0; s <= steps; s++) {
+      peak = Math.max(peak, gemmPeak());
+      for (Variant v : variants) {
+        v.step(s);
+      }
+    }
     List<Result> results = new ArrayList<>();
-    ModelConfig fine = withExperts(moe, FINE_GRAINED_EXPERTS);
-    for (ModelConfig c : List.of(moe, moe.asDense(), fine)) {
-      double peak = gemmPeak();
-      Result r = measure(c, tc, steps, peak);
+    for (Variant v : variants) {
+      Result r = v.result(peak);
       results.add(r);
       out.printf("%-22s %8.1f tokens/s %6.1f MFLOP/token %6.1f GFLOP/s, peak %6.1f, MFU %5.1f%%"
               + " (fastest step: fwd %.0f ms, bwd %.0f ms, clip+AdamW %.0f ms)%n",
@@ -80,35 +88,47 @@ public final class ModelBench {
     Result base = results.get(0);
     ratio(out, "MoE/dense", base, results.get(1), 0.95);
     ratio(out, String.format("E%d/E%d", FINE_GRAINED_EXPERTS, moe.experts()), results.get(2), base, 0.9);
-    out.printf("MFU of %s: %.1f%% of the adjacent GEMM peak (goal >= 65%% on conf/bench.conf, >= 35%% on"
+    out.printf("MFU of %s: %.1f%% of the GEMM peak (goal >= 65%% on conf/bench.conf, >= 35%% on"
         + " conf/demo.conf)%n", base.name(), 100 * base.mfu());
     double before = gemmPeak();
     Double peer = peerTokensPerSec(moe, tc, threads, steps, out);
     if (peer != null) {
       double peerPeak = (before + gemmPeak()) / 2;
-      out.printf("PyTorch peer (eager, float32, %d threads): %.1f tokens/s, adjacent GEMM peak %.1f GFLOP/s%n",
+      out.printf("PyTorch peer (eager, float32, %d threads): %.1f tokens/s, GEMM peak around it %.1f GFLOP/s%n",
           threads, peer, peerPeak);
-      out.printf("ours/PyTorch: %.2f raw, %.2f normalised (goal >= 2.0)%n", base.tokensPerSec() / peer,
+      out.printf("ours/PyTorch: %.2f raw, %.2f normalised by the peaks (goal >= 2.0)%n", base.tokensPerSec() / peer,
           base.mfu() / (peer * base.flopsPerToken() / 1e9 / peerPeak));
     }
   }
 
   private static void ratio(PrintStream out, String name, Result a, Result b, double goal) {
-    out.printf("%s tokens/s: %.2f raw, %.2f normalised (goal >= %.2f)%n", name,
-        a.tokensPerSec() / b.tokensPerSec(), (a.tokensPerSec() / a.peak()) / (b.tokensPerSec() / b.peak()), goal);
+    out.printf("%s tokens/s: %.2f (goal >= %.2f)%n", name, a.tokensPerSec() / b.tokensPerSec(), goal);
   }
 
   /**
-   * Trains {@code steps} steps after one warmup step and keeps the fastest step (forward, backward,
-   * optimizer): on a shared machine the minimum is the measurement least disturbed by other load.
+   * One variant in training: {@link #step} runs a step (after step 0, the warmup) and keeps the
+   * fastest (forward, backward, optimizer): on a shared machine the minimum is the measurement
+   * least disturbed by other load.
    */
-  static Result measure(ModelConfig cfg, TrainConfig tc, int steps, double peak) {
-    MoeTransformer model = MoeTransformer.create(cfg, DataType.FLOAT, tc.seed());
-    AdamW opt = new AdamW(model.params(), tc);
-    CosineSchedule schedule = CosineSchedule.of(tc);
-    int[][] tokens = randomTokens(tc.batchSize(), cfg.seqLen() + 1, cfg.vocabSize(), tc.seed());
-    long[] best = {Long.MAX_VALUE, 0, 0, 0};
-    for (int s = 0; s <= steps; s++) {
+  private static final class Variant {
+    private final ModelConfig cfg;
+    private final TrainConfig tc;
+    private final MoeTransformer model;
+    private final AdamW opt;
+    private final CosineSchedule schedule;
+    private final int[][] tokens;
+    private long[] best = {Long.MAX_VALUE, 0, 0, 0};
+
+    Variant(ModelConfig cfg, TrainConfig tc) {
+      this.cfg = cfg;
+      this.tc = tc;
+      this.model = MoeTransformer.create(cfg, DataType.FLOAT, tc.seed());
+      this.opt = new AdamW(model.params(), tc);
+      this.schedule = CosineSchedule.of(tc);
+      this.tokens = randomTokens(tc.batchSize(), cfg.seqLen() + 1, cfg.vocabSize(), tc.seed());
+    }
+
+    void step(int s) {
       long t0 = System.nanoTime();
       model.zeroGrads();
       model.forward(tokens, true);
@@ -121,11 +141,14 @@ public final class ModelBench {
         best = new long[] {t3 - t0, t1 - t0, t2 - t1, t3 - t2};
       }
     }
-    String name = cfg.dense()
-        ? String.format("dense F=%d", cfg.denseFfnHidden())
-        : String.format("moe E=%d K=%d F=%d", cfg.experts(), cfg.topK(), cfg.ffnHidden());
-    return new Result(name, (double) tc.batchSize() * cfg.seqLen() / (best[0] / 1e9), flopsPerToken(cfg),
-        best[1] / 1e6, best[2] / 1e6, best[3] / 1e6, peak);
+
+    Result result(double peak) {
+      String name = cfg.dense()
+          ? String.format("dense F=%d", cfg.denseFfnHidden())
+          : String.format("moe E=%d K=%d F=%d", cfg.experts(), cfg.topK(), cfg.ffnHidden());
+      return new Result(name, (double) tc.batchSize() * cfg.seqLen() / (best[0] / 1e9), flopsPerToken(cfg),
+          best[1] / 1e6, best[2] / 1e6, best[3] / 1e6, peak);
+    }
   }
 
   /** Executed model FLOPs per token, forward + backward (see the class comment). */
