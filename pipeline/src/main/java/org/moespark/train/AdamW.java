@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code p ← p − lr·wd·p} (decoupled decay, only on slots added with {@code add}, not
  * {@code addNoDecay}); {@code m ← β1·m + (1−β1)·g}; {@code v ← β2·v + (1−β2)·g²};
  * {@code p ← p − lr/(1−β1ᵗ) · m / (√(v/(1−β2ᵗ)) + ε)}. One fused pass over the buffer per step
- * ({@link AdamWKernel}: a host loop per slot range, in float64, chunks spread over the cores),
+ * ({@link AdamWKernel}: a host loop per slot range, in the buffers' type, chunks spread over the cores),
  * so the cost is one read of p, g, m, v and one write of p, m, v: the optimizer over 8× the
  * expert parameters stays memory-bound instead of ten whole-buffer ND4J passes.
  * {@link ParamBuffer.Role#SELECTION_ONLY} slots (DeepSeek's expert bias): their gradient is

@@ -59,6 +59,8 @@ final class AdamWKernel {
     }
   }
 
+  /** Indexes of the buffers the update writes back: p, m, v (g is only read). */
+  private static final int[] WRITTEN = {0, 2, 3};
   private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[4][CHUNK]);
   private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[4][CHUNK]);
 
@@ -88,7 +90,7 @@ final class AdamWKernel {
       v[i] = vi;
       p[i] = decay * p[i] - step * mi / ((float) Math.sqrt(vi) + e);
     }
-    for (int i : new int[] {0, 2, 3}) {
+    for (int i : WRITTEN) {
       buffers[i].put(at, s[i], 0, len);
     }
   }
@@ -112,7 +114,7 @@ final class AdamWKernel {
       v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
       p[i] = decay * p[i] - step * m[i] / (Math.sqrt(v[i]) + eps);
     }
-    for (int i : new int[] {0, 2, 3}) {
+    for (int i : WRITTEN) {
       buffers[i].put(at, s[i], 0, len);
     }
   }
