@@ -39,6 +39,7 @@ final class HostBlas {
     }
     int ta = transA ? CblasTrans : CblasNoTrans;
     int tb = transB ? CblasTrans : CblasNoTrans;
+    long t0 = GemmClock.tick();
     if (c.dataType() == DataType.FLOAT) {
       cblas_sgemm(CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, (float) alpha,
           new FloatPointer(a.data().addressPointer()), (int) ld(a),
@@ -50,6 +51,7 @@ final class HostBlas {
           new DoublePointer(b.data().addressPointer()), (int) ld(b), beta,
           new DoublePointer(c.data().addressPointer()), (int) ld(c));
     }
+    GemmClock.add(t0, (double) m * n * k);
   }
 
   /**
@@ -73,6 +75,7 @@ final class HostBlas {
     long sa = a.size(1) * a.size(2);
     long sb = b.size(1) * b.size(2);
     long so = (long) m * n;
+    long t0 = GemmClock.tick();
     if (out.dataType() == DataType.FLOAT) {
       FloatPointer pa = new FloatPointer(a.data().addressPointer());
       FloatPointer pb = new FloatPointer(b.data().addressPointer());
@@ -90,6 +93,7 @@ final class HostBlas {
             0.0, po.position(g * so), n);
       }
     }
+    GemmClock.add(t0, (double) groups * m * n * k);
   }
 
   private static long ld(INDArray a) {

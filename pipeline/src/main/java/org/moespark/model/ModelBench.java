@@ -31,20 +31,37 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class ModelBench {
   static final int FINE_GRAINED_EXPERTS = 64;
+  static final int OPT_BYTES_PER_PARAM = 28;
+  /** 3 × 16 Mi floats (192 MiB): far beyond the caches. */
+  private static final int STREAM_ELEMENTS = 1 << 24;
   private static final String PEER = "pipeline/src/test/python/bench_peer.py";
   private static final String PYTHON = "/usr/bin/python3";
 
   private ModelBench() {}
 
-  /** One variant's measurement. */
-  record Result(String name, double tokensPerSec, double flopsPerToken, double fwdMs, double bwdMs, double optMs,
-      double peak) {
+  /** One variant's measurement: its fastest step, split into phases and into GEMMs and the rest. */
+  record Result(String name, double tokens, double flopsPerToken, double stepMs, double fwdMs, double bwdMs,
+      double optMs, double gemmMs, double gemmFlops, long params, double peak) {
+    double tokensPerSec() {
+      return tokens / (stepMs / 1e3);
+    }
+
     double gflops() {
-      return tokensPerSec * flopsPerToken / 1e9;
+      return tokensPerSec() * flopsPerToken / 1e9;
     }
 
     double mfu() {
       return gflops() / peak;
+    }
+
+    /** clip + AdamW at the memory floor: AdamW alone reads p, g, m, v and writes p, m, v (float32). */
+    double optFloorMs(double gbPerSec) {
+      return OPT_BYTES_PER_PARAM * params / gbPerSec / 1e6;
+    }
+
+    /** The step if everything but its GEMMs were free and clip + AdamW ran at the memory floor. */
+    double ceilingMs(double gbPerSec) {
+      return gemmMs + optFloorMs(gbPerSec);
     }
   }
 
@@ -70,8 +87,11 @@ public final class ModelBench {
       variants.add(new Variant(c, tc));
     }
     double peak = 0;
+    double bandwidth = 0;
+    StreamBandwidth stream = new StreamBandwidth(STREAM_ELEMENTS, threads);
     for (int s = 0; s <= steps; s++) {
       peak = Math.max(peak, gemmPeak());
+      bandwidth = Math.max(bandwidth, stream.gbPerSec(2));
       for (Variant v : variants) {
         v.step(s);
       }
@@ -81,24 +101,53 @@ public final class ModelBench {
       Result r = v.result(peak);
       results.add(r);
       out.printf("%-22s %8.1f tokens/s %6.1f MFLOP/token %6.1f GFLOP/s, peak %6.1f, MFU %5.1f%%"
-              + " (fastest step: fwd %.0f ms, bwd %.0f ms, clip+AdamW %.0f ms)%n",
+              + " (fastest step: fwd %.0f ms, bwd %.0f ms, clip+AdamW %.0f ms; in GEMMs %.0f ms at %.0f GFLOP/s)%n",
           r.name(), r.tokensPerSec(), r.flopsPerToken() / 1e6, r.gflops(), r.peak(), 100 * r.mfu(),
-          r.fwdMs(), r.bwdMs(), r.optMs());
+          r.fwdMs(), r.bwdMs(), r.optMs(), r.gemmMs(), r.gemmFlops() / r.gemmMs() / 1e6);
     }
     Result base = results.get(0);
-    ratio(out, "MoE/dense", base, results.get(1), 0.95);
-    ratio(out, String.format("E%d/E%d", FINE_GRAINED_EXPERTS, moe.experts()), results.get(2), base, 0.9);
+    Result dense = results.get(1);
+    Result fine = results.get(2);
+    String fineRatio = String.format("E%d/E%d", FINE_GRAINED_EXPERTS, moe.experts());
+    ratio(out, "MoE/dense", base, dense, 0.95);
+    ratio(out, fineRatio, fine, base, 0.9);
     out.printf("MFU of %s: %.1f%% of the GEMM peak (goal >= 65%% on conf/bench.conf, >= 35%% on"
         + " conf/demo.conf)%n", base.name(), 100 * base.mfu());
+    out.printf("Ceilings, from the fastest steps above, with the GEMMs as this code issues them (OpenBLAS) and"
+        + " clip+AdamW at its memory floor (%d B/parameter at %.1f GB/s, the best STREAM triad of the rounds):%n",
+        OPT_BYTES_PER_PARAM, bandwidth);
+    for (Result r : results) {
+      double ms = r.ceilingMs(bandwidth);
+      out.printf("  %-22s GEMMs %.1f ms + clip+AdamW floor %.1f ms = %.1f ms: at most %.0f tokens/s, MFU %.1f%%"
+              + " (the other %.1f ms of its step free)%n", r.name(), r.gemmMs(), r.optFloorMs(bandwidth), ms,
+          r.tokens() / (ms / 1e3), 100 * r.flopsPerToken() * r.tokens() / (ms / 1e3) / 1e9 / r.peak(),
+          r.stepMs() - ms);
+    }
+    ratioCeiling(out, "MoE/dense", dense, base, bandwidth);
+    ratioCeiling(out, fineRatio, base, fine, bandwidth);
     double before = gemmPeak();
     Double peer = peerTokensPerSec(moe, tc, threads, steps, out);
     if (peer != null) {
       double peerPeak = (before + gemmPeak()) / 2;
       out.printf("PyTorch peer (eager, float32, %d threads): %.1f tokens/s, GEMM peak around it %.1f GFLOP/s%n",
           threads, peer, peerPeak);
-      out.printf("ours/PyTorch: %.2f raw, %.2f normalised by the peaks (goal >= 2.0)%n", base.tokensPerSec() / peer,
-          base.mfu() / (peer * base.flopsPerToken() / 1e9 / peerPeak));
+      out.printf("ours/PyTorch: %.2f raw, %.2f normalised by the peaks (goal >= 2.0); ceiling %.2f (the peer's"
+              + " step over our GEMMs + clip+AdamW floor)%n", base.tokensPerSec() / peer,
+          base.mfu() / (peer * base.flopsPerToken() / 1e9 / peerPeak),
+          base.tokens() / peer / (base.ceilingMs(bandwidth) / 1e3));
     }
+  }
+
+  /**
+   * The ratio {@code fast/slow} tokens/s can reach while the work both share keeps its measured cost:
+   * {@code slow}'s extra GEMM time and extra optimizer floor added to {@code fast}'s step, all of
+   * {@code slow}'s other extra work (routing) free. Making the shared work faster lowers this bound.
+   */
+  private static void ratioCeiling(PrintStream out, String name, Result fast, Result slow, double gbPerSec) {
+    double extra = slow.ceilingMs(gbPerSec) - fast.ceilingMs(gbPerSec);
+    out.printf("%s ceiling: %.2f (%s's step + %.1f ms: %s's extra GEMM time %.1f ms and optimizer floor %.1f ms)%n",
+        name, fast.stepMs() / (fast.stepMs() + Math.max(0, extra)), fast.name(), extra, slow.name(),
+        slow.gemmMs() - fast.gemmMs(), slow.optFloorMs(gbPerSec) - fast.optFloorMs(gbPerSec));
   }
 
   private static void ratio(PrintStream out, String name, Result a, Result b, double goal) {
@@ -117,7 +166,9 @@ public final class ModelBench {
     private final AdamW opt;
     private final CosineSchedule schedule;
     private final int[][] tokens;
-    private long[] best = {Long.MAX_VALUE, 0, 0, 0};
+    /** The fastest step's total, forward, backward, optimizer and GEMM nanoseconds. */
+    private long[] best = {Long.MAX_VALUE, 0, 0, 0, 0};
+    private double gemmFlops;
 
     Variant(ModelConfig cfg, TrainConfig tc) {
       this.cfg = cfg;
@@ -129,16 +180,19 @@ public final class ModelBench {
     }
 
     void step(int s) {
+      GemmClock.start();
       long t0 = System.nanoTime();
       model.zeroGrads();
       model.forward(tokens, true);
       long t1 = System.nanoTime();
       model.backward();
       long t2 = System.nanoTime();
+      GemmClock.stop();
       opt.step(schedule.at(s), GradClip.scale(GradClip.norm(model.params().grads()), tc.clipNorm()));
       long t3 = System.nanoTime();
       if (s > 0 && t3 - t0 < best[0]) {
-        best = new long[] {t3 - t0, t1 - t0, t2 - t1, t3 - t2};
+        best = new long[] {t3 - t0, t1 - t0, t2 - t1, t3 - t2, GemmClock.nanos()};
+        gemmFlops = GemmClock.flops();
       }
     }
 
@@ -146,8 +200,8 @@ public final class ModelBench {
       String name = cfg.dense()
           ? String.format("dense F=%d", cfg.denseFfnHidden())
           : String.format("moe E=%d K=%d F=%d", cfg.experts(), cfg.topK(), cfg.ffnHidden());
-      return new Result(name, (double) tc.batchSize() * cfg.seqLen() / (best[0] / 1e9), flopsPerToken(cfg),
-          best[1] / 1e6, best[2] / 1e6, best[3] / 1e6, peak);
+      return new Result(name, (double) tc.batchSize() * cfg.seqLen(), flopsPerToken(cfg), best[0] / 1e6,
+          best[1] / 1e6, best[2] / 1e6, best[3] / 1e6, best[4] / 1e6, gemmFlops, model.params().size(), peak);
     }
   }
 

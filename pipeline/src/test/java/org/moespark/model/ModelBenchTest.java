@@ -24,6 +24,22 @@ class ModelBenchTest {
   }
 
   @Test
+  void theGemmClockCountsTheFlopsOfTheFormula() {
+    PipelineConfig pc = PipelineConfig.load(null, List.of("tokenizer.vocab-size=300", "tokenizer.seq-len=16",
+        "model.d-model=32", "model.heads=2", "model.layers=2", "model.ffn-hidden=24", "model.experts=4"));
+    for (ModelConfig cfg : List.of(pc.model(), pc.model().asDense())) {
+      MoeTransformer m = MoeTransformer.create(cfg, org.nd4j.linalg.api.buffer.DataType.FLOAT, 3);
+      int[][] tokens = ModelBench.randomTokens(3, cfg.seqLen() + 1, cfg.vocabSize(), 4);
+      GemmClock.start();
+      m.forward(tokens, true);
+      m.backward();
+      GemmClock.stop();
+      assertThat(GemmClock.flops()).isEqualTo(ModelBench.flopsPerToken(cfg) * 3 * cfg.seqLen());
+      assertThat(GemmClock.nanos()).isPositive();
+    }
+  }
+
+  @Test
   void runPrintsEveryVariantAndTheRatios() {
     PipelineConfig pc = PipelineConfig.load(null, List.of("tokenizer.vocab-size=260", "tokenizer.seq-len=8",
         "model.d-model=16", "model.heads=2", "model.ffn-hidden=16", "model.experts=4", "train.batch-size=2"));
@@ -31,7 +47,8 @@ class ModelBenchTest {
     ModelBench.run(pc, 1, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String out = bytes.toString(StandardCharsets.UTF_8);
     assertThat(out).contains("GEMM peak", "moe E=4 K=2 F=16", "dense F=32", "moe E=64 K=2 F=16",
-        "MoE/dense tokens/s", "E64/E4 tokens/s", "MFU of", "PyTorch peer", "fastest step", "in turn");
+        "MoE/dense tokens/s", "E64/E4 tokens/s", "MFU of", "PyTorch peer", "fastest step", "in turn",
+        "in GEMMs", "STREAM triad", "MoE/dense ceiling", "E64/E4 ceiling", "at most");
     assertThat(out).doesNotContain("NaN", "Infinity");
   }
 }
