@@ -26,11 +26,11 @@ final class LmHead {
     return logits;
   }
 
-  /** dlogits [N, V] → dx [N, C]; accumulates dW. */
-  INDArray backward(INDArray dlogits) {
-    dx = Buffers.ensure(dx, dlogits.dataType(), dlogits.size(0), w.size(1));
-    Gemm.exec(dlogits, x, wGrad, true, false, 1.0, 1.0);
-    Gemm.exec(dlogits, w, dx, false, false, 1.0, 0.0);
+  /** {@code scale·g} = dlogits [N, V] → dx [N, C]; accumulates dW. The scale rides on the GEMMs' alpha. */
+  INDArray backward(INDArray g, double scale) {
+    dx = Buffers.ensure(dx, g.dataType(), g.size(0), w.size(1));
+    Gemm.exec(g, x, wGrad, true, false, scale, 1.0);
+    Gemm.exec(g, w, dx, false, false, scale, 0.0);
     return dx;
   }
 }

@@ -178,7 +178,7 @@ public final class MoeTransformer {
 
   /** Backward of the last {@link #forward}: ACCUMULATES into {@code params().grads()}. */
   public void backward() {
-    INDArray d = normF.backward(head.backward(crossEntropy.backward()));
+    INDArray d = normF.backward(head.backward(crossEntropy.backward(), crossEntropy.gradScale()));
     for (int i = blocks.size() - 1; i >= 0; i--) {
       d = blocks.get(i).backward(d);
     }

@@ -97,7 +97,7 @@ class ModuleGradCheckTest {
       expected += (lse - row.getDouble(y[n])) / N;
     }
     assertThat(ce.forward(logits, y)).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-12));
-    pb.grad("x").assign(head.backward(ce.backward()));
+    pb.grad("x").assign(head.backward(ce.backward(), ce.gradScale()));
     java.util.function.DoubleSupplier loss = () -> ce.forward(head.forward(pb.view("x")), y);
     SampledGradCheck.check("x", pb.view("x"), pb.grad("x"), loss, 1000, 21);
     SampledGradCheck.check("w", pb.view("w"), pb.grad("w"), loss, 1000, 22);
