@@ -99,28 +99,30 @@ final class CausalSelfAttention {
 
   /**
    * dS = P ⊙ (dP − rowsum(dP ⊙ P)) in place over the [G·T, T] rows, one host pass per row
-   * ({@link RowAccess}) over the causal part only: the masked entries have P = 0, so their dS is 0
+   * ({@link RowAccess}, split over the cores by {@link RowRanges}) over the causal part only: the masked entries have P = 0, so their dS is 0
    * (ND4J took four whole-matrix ops, two allocating the [G·T, T] product).
    */
   private void softmaxBackward(INDArray dRows, INDArray pRows) {
-    RowAccess dA = RowAccess.of(dRows);
-    RowAccess pA = RowAccess.of(pRows);
-    double[] dp = new double[t];
-    double[] p = new double[t];
-    for (int row = 0; row < dRows.rows(); row++) {
-      dA.get(row, dp);
-      pA.get(row, p);
-      int last = row % t;
-      double dot = 0;
-      for (int j = 0; j <= last; j++) {
-        dot += dp[j] * p[j];
+    RowRanges.forEach((int) dRows.rows(), t, (from, to) -> {
+      RowAccess dA = RowAccess.of(dRows);
+      RowAccess pA = RowAccess.of(pRows);
+      double[] dp = new double[t];
+      double[] p = new double[t];
+      for (int row = from; row < to; row++) {
+        dA.get(row, dp);
+        pA.get(row, p);
+        int last = row % t;
+        double dot = 0;
+        for (int j = 0; j <= last; j++) {
+          dot += dp[j] * p[j];
+        }
+        for (int j = 0; j <= last; j++) {
+          dp[j] = p[j] * (dp[j] - dot);
+        }
+        java.util.Arrays.fill(dp, last + 1, t, 0);
+        dA.put(row, dp);
       }
-      for (int j = 0; j <= last; j++) {
-        dp[j] = p[j] * (dp[j] - dot);
-      }
-      java.util.Arrays.fill(dp, last + 1, t, 0);
-      dA.put(row, dp);
-    }
+    });
   }
 
   private void allocate(DataType type, int batch, int seq, long c, long d, long g) {

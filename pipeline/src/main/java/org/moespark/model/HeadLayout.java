@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Moves attention rows between the token-major layout {@code [B, T, P, H, D]} (a [B·T, P·H·D]
  * matrix: qkv, or the merged heads with P = 1) and the head-major layout {@code [P, B, H, T, D]}
- * the batched GEMMs want: a permutation of D-wide rows, one host pass ({@link RowAccess}) instead
+ * the batched GEMMs want: a permutation of D-wide rows, one host pass ({@link RowAccess}, split over the cores) instead
  * of ND4J's permuted assign.
  */
 final class HeadLayout {
@@ -23,26 +23,27 @@ final class HeadLayout {
 
   private static void move(INDArray tokens, INDArray heads, int batch, int seq, int parts, int h, int d,
       boolean toHeads) {
-    long rows = (long) batch * seq * parts * h;
-    RowAccess tok = RowAccess.of(tokens.reshape('c', rows, d));
-    RowAccess hd = RowAccess.of(heads.reshape('c', rows, d));
-    double[] row = new double[d];
-    for (int b = 0; b < batch; b++) {
-      for (int t = 0; t < seq; t++) {
-        for (int p = 0; p < parts; p++) {
-          for (int i = 0; i < h; i++) {
-            int tokenRow = ((b * seq + t) * parts + p) * h + i;
-            int headRow = ((p * batch + b) * h + i) * seq + t;
-            if (toHeads) {
-              tok.get(tokenRow, row);
-              hd.put(headRow, row);
-            } else {
-              hd.get(headRow, row);
-              tok.put(tokenRow, row);
-            }
-          }
+    int rows = batch * seq * parts * h;
+    INDArray tokenRows = tokens.reshape('c', rows, d);
+    INDArray headRows = heads.reshape('c', rows, d);
+    RowRanges.forEach(rows, d, (from, to) -> {
+      RowAccess tok = RowAccess.of(tokenRows);
+      RowAccess hd = RowAccess.of(headRows);
+      double[] row = new double[d];
+      for (int tokenRow = from; tokenRow < to; tokenRow++) {
+        // tokenRow = ((b·T + t)·P + p)·H + i
+        int i = tokenRow % h;
+        int p = tokenRow / h % parts;
+        int bt = tokenRow / (h * parts);
+        int headRow = ((p * batch + bt / seq) * h + i) * seq + bt % seq;
+        if (toHeads) {
+          tok.get(tokenRow, row);
+          hd.put(headRow, row);
+        } else {
+          hd.get(headRow, row);
+          tok.put(tokenRow, row);
         }
       }
-    }
+    });
   }
 }

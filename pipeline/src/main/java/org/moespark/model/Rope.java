@@ -31,7 +31,7 @@ final class Rope {
   }
 
   /**
-   * One host pass over the [G·T, D] rows ({@link RowAccess}; ND4J needed two strided assigns and
+   * One host pass over the [G·T, D] rows ({@link RowAccess}, split over the cores; ND4J needed two strided assigns and
    * four broadcast ops): {@code out[i] = in[i]·cos[i] + in[swap(i)]·sin±[i]}, or for the transpose
    * {@code out[i] = in[i]·cos[i] + in[swap(i)]·sin±[swap(i)]}.
    */
@@ -40,20 +40,26 @@ final class Rope {
     int d = (int) in.size(2);
     tables(t, d);
     int half = d / 2;
-    RowAccess src = RowAccess.of(in.reshape('c', in.size(0) * t, d));
-    RowAccess dst = RowAccess.of(out.reshape('c', out.size(0) * t, d));
-    double[] x = new double[d];
-    double[] y = new double[d];
-    long rows = in.size(0) * t;
-    for (int row = 0; row < rows; row++) {
-      src.get(row, x);
-      int o = (row % t) * d;
-      for (int i = 0; i < d; i++) {
-        int j = i < half ? i + half : i - half;
-        y[i] = x[i] * cos[o + i] + x[j] * sin[o + (transpose ? j : i)];
+    int rows = (int) in.size(0) * t;
+    INDArray inRows = in.reshape('c', rows, d);
+    INDArray outRows = out.reshape('c', rows, d);
+    double[] cs = cos;
+    double[] sn = sin;
+    RowRanges.forEach(rows, d, (from, to) -> {
+      RowAccess src = RowAccess.of(inRows);
+      RowAccess dst = RowAccess.of(outRows);
+      double[] x = new double[d];
+      double[] y = new double[d];
+      for (int row = from; row < to; row++) {
+        src.get(row, x);
+        int o = (row % t) * d;
+        for (int i = 0; i < d; i++) {
+          int j = i < half ? i + half : i - half;
+          y[i] = x[i] * cs[o + i] + x[j] * sn[o + (transpose ? j : i)];
+        }
+        dst.put(row, y);
       }
-      dst.put(row, y);
-    }
+    });
   }
 
   private void tables(int t, int d) {

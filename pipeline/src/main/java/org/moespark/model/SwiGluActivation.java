@@ -89,34 +89,42 @@ public final class SwiGluActivation {
 
   /**
    * db = dg ⊙ silu(a); da = dg ⊙ b ⊙ silu'(a), silu' = σ + silu·(1 − σ); on rows [0, m), in one
-   * host pass per row ({@link RowAccess}) over the kept σ and silu: no exp, so the six ND4J ops it
+   * host pass per row ({@link RowAccess}, rows split over the cores by {@link RowRanges}) over the kept σ and silu: no exp, so the six ND4J ops it
    * replaces were pure memory traffic.
    */
   public void backward(long m) {
-    RowAccess dgRows = RowAccess.of(top(dg, m));
-    RowAccess siluRows = RowAccess.of(top(silu, m));
-    RowAccess sigRows = RowAccess.of(top(sig, m));
-    RowAccess bRows = RowAccess.of(top(b, m));
+    INDArray dgm = top(dg, m);
+    INDArray silum = top(silu, m);
+    INDArray sigm = top(sig, m);
+    INDArray bm = top(b, m);
     INDArray dhm = top(dh, m);
-    RowAccess daRows = RowAccess.of(Views.columns(dhm, 0, hidden));
-    RowAccess dbRows = RowAccess.of(Views.columns(dhm, hidden, 2L * hidden));
-    double[] dgr = new double[hidden];
-    double[] u = new double[hidden];
-    double[] sg = new double[hidden];
-    double[] br = new double[hidden];
-    for (int r = 0; r < m; r++) {
-      dgRows.get(r, dgr);
-      siluRows.get(r, u);
-      sigRows.get(r, sg);
-      bRows.get(r, br);
-      for (int j = 0; j < hidden; j++) {
-        double d = dgr[j];
-        br[j] = d * br[j] * (sg[j] + u[j] * (1 - sg[j]));
-        u[j] = d * u[j];
+    INDArray da = Views.columns(dhm, 0, hidden);
+    INDArray db = Views.columns(dhm, hidden, 2L * hidden);
+    RowRanges.forEach((int) m, hidden, (from, to) -> {
+      RowAccess dgRows = RowAccess.of(dgm);
+      RowAccess siluRows = RowAccess.of(silum);
+      RowAccess sigRows = RowAccess.of(sigm);
+      RowAccess bRows = RowAccess.of(bm);
+      RowAccess daRows = RowAccess.of(da);
+      RowAccess dbRows = RowAccess.of(db);
+      double[] dgr = new double[hidden];
+      double[] u = new double[hidden];
+      double[] sg = new double[hidden];
+      double[] br = new double[hidden];
+      for (int r = from; r < to; r++) {
+        dgRows.get(r, dgr);
+        siluRows.get(r, u);
+        sigRows.get(r, sg);
+        bRows.get(r, br);
+        for (int j = 0; j < hidden; j++) {
+          double d = dgr[j];
+          br[j] = d * br[j] * (sg[j] + u[j] * (1 - sg[j]));
+          u[j] = d * u[j];
+        }
+        daRows.put(r, br);
+        dbRows.put(r, u);
       }
-      daRows.put(r, br);
-      dbRows.put(r, u);
-    }
+    });
   }
 
   private INDArray top(INDArray buf, long m) {
