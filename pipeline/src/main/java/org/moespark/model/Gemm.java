@@ -6,10 +6,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code c = alpha·op(a)·op(b) + beta·c} with {@link Nd4j#gemm}'s contract. On the CPU backend,
- * for float32/float64 row-major operands (views with a row stride included), it calls CBLAS
- * directly ({@link HostBlas}): {@code Nd4j.gemm} goes through the custom-op machinery, which
- * costs 2-4× the GEMM itself on the small per-expert and per-head blocks of an MoE step
- * (32×128×512: ~650 vs ~300 µs, measured here). Everything else (the CUDA backend, other
+ * for float32/float64 row-major operands (views with a row stride included, or {@link RowBlock}s of
+ * them), it calls CBLAS directly ({@link HostBlas}): {@code Nd4j.gemm} goes through the custom-op
+ * machinery, which costs 2-4× the GEMM itself on the small per-expert and per-head blocks of an
+ * MoE step (32×128×512: ~650 vs ~300 µs, measured here). Everything else (the CUDA backend, other
  * layouts) takes {@code Nd4j.gemm}, the twin the tests compare against.
  */
 public final class Gemm {
@@ -20,10 +20,16 @@ public final class Gemm {
 
   public static void exec(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB,
       double alpha, double beta) {
-    if (HOST && direct(a, b, c)) {
+    exec(RowBlock.of(a), RowBlock.of(b), RowBlock.of(c), transA, transB, alpha, beta);
+  }
+
+  /** The same over row blocks of matrices (a grouped GEMM's per-expert blocks). */
+  public static void exec(RowBlock a, RowBlock b, RowBlock c, boolean transA, boolean transB,
+      double alpha, double beta) {
+    if (HOST && direct(a.matrix(), b.matrix(), c.matrix())) {
       HostBlas.gemm(a, b, c, transA, transB, alpha, beta);
     } else {
-      Nd4j.gemm(a, b, c, transA, transB, alpha, beta);
+      Nd4j.gemm(a.view(), b.view(), c.view(), transA, transB, alpha, beta);
     }
   }
 

@@ -25,33 +25,39 @@ final class HostBlas {
     return a.rank() == 2 && (a.stride(1) == 1 || a.columns() == 1) && ld(a) >= a.columns();
   }
 
-  static void gemm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double alpha,
+  /** On row blocks of row-major matrices ({@link #rowMajor}): a block starts at its first row's address. */
+  static void gemm(RowBlock a, RowBlock b, RowBlock c, boolean transA, boolean transB, double alpha,
       double beta) {
     long m = c.rows();
     long n = c.columns();
     long k = transA ? a.rows() : a.columns();
     Preconditions.checkArgument((transA ? a.columns() : a.rows()) == m
             && (transB ? b.columns() : b.rows()) == k && (transB ? b.rows() : b.columns()) == n,
-        "gemm shapes do not match: op(a) %s, op(b) %s, c %s", a.shapeInfoToString(),
-        b.shapeInfoToString(), c.shapeInfoToString());
+        "gemm shapes do not match: op(a) %s rows [%s, %s), op(b) %s rows [%s, %s), c %s rows [%s, %s)",
+        a.matrix().shapeInfoToString(), a.from(), a.to(), b.matrix().shapeInfoToString(), b.from(), b.to(),
+        c.matrix().shapeInfoToString(), c.from(), c.to());
     if (m == 0 || n == 0) {
       return;
     }
     int ta = transA ? CblasTrans : CblasNoTrans;
     int tb = transB ? CblasTrans : CblasNoTrans;
     long t0 = GemmClock.tick();
-    if (c.dataType() == DataType.FLOAT) {
-      cblas_sgemm(CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, (float) alpha,
-          new FloatPointer(a.data().addressPointer()), (int) ld(a),
-          new FloatPointer(b.data().addressPointer()), (int) ld(b), (float) beta,
-          new FloatPointer(c.data().addressPointer()), (int) ld(c));
+    if (c.matrix().dataType() == DataType.FLOAT) {
+      cblas_sgemm(CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, (float) alpha, floats(a), (int) ld(a.matrix()),
+          floats(b), (int) ld(b.matrix()), (float) beta, floats(c), (int) ld(c.matrix()));
     } else {
-      cblas_dgemm(CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, alpha,
-          new DoublePointer(a.data().addressPointer()), (int) ld(a),
-          new DoublePointer(b.data().addressPointer()), (int) ld(b), beta,
-          new DoublePointer(c.data().addressPointer()), (int) ld(c));
+      cblas_dgemm(CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, alpha, doubles(a), (int) ld(a.matrix()),
+          doubles(b), (int) ld(b.matrix()), beta, doubles(c), (int) ld(c.matrix()));
     }
     GemmClock.add(t0, (double) m * n * k);
+  }
+
+  private static FloatPointer floats(RowBlock x) {
+    return new FloatPointer(x.matrix().data().addressPointer()).position(x.from() * ld(x.matrix()));
+  }
+
+  private static DoublePointer doubles(RowBlock x) {
+    return new DoublePointer(x.matrix().data().addressPointer()).position(x.from() * ld(x.matrix()));
   }
 
   /**

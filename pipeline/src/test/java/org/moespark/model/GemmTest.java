@@ -48,6 +48,33 @@ class GemmTest {
     }
   }
 
+  /**
+   * Row blocks (pointer offsets, no views) give the bits of the same GEMM on views of those rows, for
+   * every transpose pair and both types, and leave the rows outside the output block alone; a block
+   * of a column view (an expert's w1 half) included.
+   */
+  @Test
+  void rowBlocksEqualTheGemmOnViewsOfTheirRows() {
+    for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+      Nd4j.getRandom().setSeed(9);
+      INDArray x = Nd4j.randn(type, 20, 6);
+      INDArray w = Views.columns(Nd4j.randn(type, 9, 10), 2, 8);
+      for (boolean ta : new boolean[] {false, true}) {
+        for (boolean tb : new boolean[] {false, true}) {
+          // op(a) is [7, 6] either way: rows 4..11 of x, or rows 2..8 of a [20, 7] matrix read transposed
+          RowBlock a = ta ? new RowBlock(Nd4j.randn(type, 20, 7), 2, 8) : new RowBlock(x, 4, 11);
+          RowBlock b = tb ? new RowBlock(w, 3, 9) : new RowBlock(w, 1, 7);
+          INDArray out = Nd4j.randn(type, 12, 6);
+          INDArray expectedOut = out.dup('c');
+          INDArray expected = Views.rows(expectedOut, 3, 10);
+          Gemm.exec(a.view(), b.view(), expected, ta, tb, 0.5, 1.0);
+          Gemm.exec(a, b, new RowBlock(out, 3, 10), ta, tb, 0.5, 1.0);
+          assertThat(out).as("%s ta=%s tb=%s", type, ta, tb).isEqualTo(expectedOut);
+        }
+      }
+    }
+  }
+
   /** The per-matrix CBLAS batched GEMM equals ND4J's batched matmul op, on a slice at an offset. */
   @Test
   void batchedEqualsTheMatmulOpForEveryTransposeAndBothTypes() {

@@ -1,6 +1,7 @@
 package org.moespark.model.moe;
 
 import org.moespark.model.Gemm;
+import org.moespark.model.RowBlock;
 import org.moespark.model.SwiGluActivation;
 import org.moespark.model.Views;
 import org.nd4j.common.base.Preconditions;
@@ -10,18 +11,19 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * E SwiGLU experts with stacked weights {@code w13} [E, C, 2F] (w1 | w3 fused) and {@code w2}
  * [E, F, C], run as a grouped GEMM: one GEMM per expert and weight over that expert's contiguous
- * row block of the permuted input (views, no copies), the activation once over the whole block.
+ * row block of the permuted input ({@link RowBlock}s: no copies, and no ND4J views, which cost
+ * more than the GEMM on small blocks), the activation once over the whole block.
  * Experts are local: a rank holding experts [e0, e0 + E_local) passes those weights and the
  * row counts of those experts; the caller maps global ids to the block.
  */
 public final class GroupedExperts {
   private final int experts;
-  private final INDArray[] w1;
-  private final INDArray[] w3;
-  private final INDArray[] w13;
-  private final INDArray[] w13Grad;
-  private final INDArray[] w2;
-  private final INDArray[] w2Grad;
+  private final RowBlock[] w1;
+  private final RowBlock[] w3;
+  private final RowBlock[] w13;
+  private final RowBlock[] w13Grad;
+  private final RowBlock[] w2;
+  private final RowBlock[] w2Grad;
   private final long width;
   private final SwiGluActivation act;
   private final int[] start;
@@ -40,19 +42,20 @@ public final class GroupedExperts {
     this.experts = (int) w13.size(0);
     long f = w2.size(1);
     this.width = w13.size(1);
-    this.w1 = new INDArray[experts];
-    this.w3 = new INDArray[experts];
-    this.w13 = new INDArray[experts];
-    this.w13Grad = new INDArray[experts];
-    this.w2 = new INDArray[experts];
-    this.w2Grad = new INDArray[experts];
+    this.w1 = new RowBlock[experts];
+    this.w3 = new RowBlock[experts];
+    this.w13 = new RowBlock[experts];
+    this.w13Grad = new RowBlock[experts];
+    this.w2 = new RowBlock[experts];
+    this.w2Grad = new RowBlock[experts];
     for (int e = 0; e < experts; e++) {
-      this.w13[e] = Views.slice(w13, e);
-      this.w13Grad[e] = Views.slice(w13Grad, e);
-      this.w1[e] = Views.columns(this.w13[e], 0, f);
-      this.w3[e] = Views.columns(this.w13[e], f, 2 * f);
-      this.w2[e] = Views.slice(w2, e);
-      this.w2Grad[e] = Views.slice(w2Grad, e);
+      INDArray w13e = Views.slice(w13, e);
+      this.w13[e] = RowBlock.of(w13e);
+      this.w13Grad[e] = RowBlock.of(Views.slice(w13Grad, e));
+      this.w1[e] = RowBlock.of(Views.columns(w13e, 0, f));
+      this.w3[e] = RowBlock.of(Views.columns(w13e, f, 2 * f));
+      this.w2[e] = RowBlock.of(Views.slice(w2, e));
+      this.w2Grad[e] = RowBlock.of(Views.slice(w2Grad, e));
     }
     this.act = new SwiGluActivation((int) f, w13.dataType());
     this.start = new int[experts + 1];
@@ -86,7 +89,7 @@ public final class GroupedExperts {
     Preconditions.checkArgument(m <= rows, "%s rows exceed the ensured %s", m, rows);
     for (int e = 0; e < experts; e++) {
       if (count[e] > 0) {
-        INDArray xe = block(x, e);
+        RowBlock xe = block(x, e);
         Gemm.exec(xe, w1[e], block(act.a(), e), false, false, 1.0, 0.0);
         Gemm.exec(xe, w3[e], block(act.b(), e), false, false, 1.0, 0.0);
       }
@@ -109,7 +112,7 @@ public final class GroupedExperts {
   public INDArray backward(INDArray dOut) {
     for (int e = 0; e < experts; e++) {
       if (count[e] > 0) {
-        INDArray de = block(dOut, e);
+        RowBlock de = block(dOut, e);
         Gemm.exec(block(act.g(), e), de, w2Grad[e], true, false, 1.0, 1.0);
         Gemm.exec(de, w2[e], block(act.dg(), e), false, true, 1.0, 0.0);
       }
@@ -119,7 +122,7 @@ public final class GroupedExperts {
     }
     for (int e = 0; e < experts; e++) {
       if (count[e] > 0) {
-        INDArray dh = block(act.dh(), e);
+        RowBlock dh = block(act.dh(), e);
         Gemm.exec(block(xPerm, e), dh, w13Grad[e], true, false, 1.0, 1.0);
         Gemm.exec(dh, w13[e], block(dxPerm, e), false, true, 1.0, 0.0);
       }
@@ -127,7 +130,7 @@ public final class GroupedExperts {
     return dxPerm;
   }
 
-  private INDArray block(INDArray a, int e) {
-    return Views.rows(a, start[e], start[e + 1]);
+  private RowBlock block(INDArray a, int e) {
+    return new RowBlock(a, start[e], start[e + 1]);
   }
 }
