@@ -67,6 +67,23 @@ class AdamWTest {
   }
 
   @Test
+  void theNormOfFloat32GradientsSumsInFloat64() {
+    int n = 3_000_000;
+    ParamBuffer pb = ParamBuffer.builder().add("w", n).allocate(DataType.FLOAT);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    float[] g = new float[n];
+    double exact = 0;
+    for (int i = 0; i < n; i++) {
+      g[i] = (float) r.nextGaussian();
+      exact += (double) g[i] * g[i];
+    }
+    pb.grads().assign(org.nd4j.linalg.factory.Nd4j.createFromArray(g));
+    assertThat(GradClip.norm(pb.grads())).isCloseTo(Math.sqrt(exact), within(1e-9 * Math.sqrt(exact)));
+    assertThat(GradClip.sumSquares(pb.grads(), 1000, n)).isCloseTo(exact - GradClip.sumSquares(pb.grads(), 0, 1000),
+        within(1e-9 * exact));
+  }
+
+  @Test
   void aGradScaleStepsAsIfTheBufferHeldTheScaledGradient() {
     ParamBuffer scaled = ParamBuffer.builder().add("w", 3).allocate(DataType.DOUBLE);
     ParamBuffer folded = ParamBuffer.builder().add("w", 3).allocate(DataType.DOUBLE);
