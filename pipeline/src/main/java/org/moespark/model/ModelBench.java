@@ -145,7 +145,7 @@ public final class ModelBench {
    */
   private static void ratioCeiling(PrintStream out, String name, Result fast, Result slow, double gbPerSec) {
     double extra = slow.ceilingMs(gbPerSec) - fast.ceilingMs(gbPerSec);
-    out.printf("%s ceiling: %.2f (%s's step + %.1f ms: %s's extra GEMM time %.1f ms and optimizer floor %.1f ms)%n",
+    out.printf("%s ceiling: %.2f (%s's step %+.1f ms: %s's extra GEMM time %+.1f ms and optimizer floor %+.1f ms)%n",
         name, fast.stepMs() / (fast.stepMs() + Math.max(0, extra)), fast.name(), extra, slow.name(),
         slow.gemmMs() - fast.gemmMs(), slow.optFloorMs(gbPerSec) - fast.optFloorMs(gbPerSec));
   }
