@@ -28,6 +28,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code /usr/bin/python3} has torch. Model FLOPs per token count what the code executes:
  * {@code 3 × forward}, forward = attention projections 8C² + scores and P·V 4TC (full T×T) per layer,
  * K·6CF (+ 6C·F_shared, 2CE router) per MoE layer or 6C·F per dense FFN, LM head 2CV.
+ *
+ * <p>The CBLAS calls are timed in the run ({@link GemmClock}; their FLOPs equal the formula's), so
+ * each fastest step splits into GEMM time and the rest, and the ceilings follow from the same run:
+ * tokens/s and MFU if all but the GEMMs were free and clip + AdamW streamed at the memory bandwidth
+ * of a STREAM triad ({@link StreamBandwidth}), and the ratios that extra GEMM and optimizer time
+ * alone allow.
  */
 public final class ModelBench {
   static final int FINE_GRAINED_EXPERTS = 64;
