@@ -8,7 +8,6 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
-import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -31,11 +30,14 @@ final class HostBlas {
     long m = c.rows();
     long n = c.columns();
     long k = transA ? a.rows() : a.columns();
-    Preconditions.checkArgument((transA ? a.columns() : a.rows()) == m
-            && (transB ? b.columns() : b.rows()) == k && (transB ? b.rows() : b.columns()) == n,
-        "gemm shapes do not match: op(a) %s rows [%s, %s), op(b) %s rows [%s, %s), c %s rows [%s, %s)",
-        a.matrix().shapeInfoToString(), a.from(), a.to(), b.matrix().shapeInfoToString(), b.from(), b.to(),
-        c.matrix().shapeInfoToString(), c.from(), c.to());
+    // the message is built only on failure: shapeInfoToString costs ~1 µs, this runs per GEMM
+    if ((transA ? a.columns() : a.rows()) != m || (transB ? b.columns() : b.rows()) != k
+        || (transB ? b.rows() : b.columns()) != n) {
+      throw new IllegalArgumentException(String.format(
+          "gemm shapes do not match: op(a) %s rows [%s, %s), op(b) %s rows [%s, %s), c %s rows [%s, %s)",
+          a.matrix().shapeInfoToString(), a.from(), a.to(), b.matrix().shapeInfoToString(), b.from(), b.to(),
+          c.matrix().shapeInfoToString(), c.from(), c.to()));
+    }
     if (m == 0 || n == 0) {
       return;
     }
@@ -69,11 +71,11 @@ final class HostBlas {
     int m = (int) out.size(1);
     int n = (int) out.size(2);
     int k = (int) (transA ? a.size(1) : a.size(2));
-    Preconditions.checkArgument(a.size(0) == groups && b.size(0) == groups
-            && (transA ? a.size(2) : a.size(1)) == m && (transB ? b.size(2) : b.size(1)) == k
-            && (transB ? b.size(1) : b.size(2)) == n,
-        "batched gemm shapes do not match: op(a) %s, op(b) %s, out %s", a.shapeInfoToString(),
-        b.shapeInfoToString(), out.shapeInfoToString());
+    if (a.size(0) != groups || b.size(0) != groups || (transA ? a.size(2) : a.size(1)) != m
+        || (transB ? b.size(2) : b.size(1)) != k || (transB ? b.size(1) : b.size(2)) != n) {
+      throw new IllegalArgumentException(String.format("batched gemm shapes do not match: op(a) %s, op(b) %s, out %s",
+          a.shapeInfoToString(), b.shapeInfoToString(), out.shapeInfoToString()));
+    }
     int ta = transA ? CblasTrans : CblasNoTrans;
     int tb = transB ? CblasTrans : CblasNoTrans;
     int lda = (int) a.size(2);

@@ -75,6 +75,21 @@ class GemmTest {
     }
   }
 
+  /** Mismatched shapes and blocks outside their matrix are refused with the shapes in the message. */
+  @Test
+  void mismatchedShapesAndOutOfRangeBlocksAreRefused() {
+    INDArray a = Nd4j.zeros(DataType.FLOAT, 4, 3);
+    INDArray c = Nd4j.zeros(DataType.FLOAT, 4, 5);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Gemm.exec(a, Nd4j.zeros(DataType.FLOAT, 2, 5), c, false, false, 1, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gemm shapes do not match");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RowBlock(a, 2, 5))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rows [2, 5) of");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> BatchedMatmul.exec(Nd4j.zeros(DataType.FLOAT, 2, 4, 3),
+            Nd4j.zeros(DataType.FLOAT, 2, 2, 5), Nd4j.zeros(DataType.FLOAT, 2, 4, 5), false, false))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batched gemm shapes do not match");
+  }
+
   /** The per-matrix CBLAS batched GEMM equals ND4J's batched matmul op, on a slice at an offset. */
   @Test
   void batchedEqualsTheMatmulOpForEveryTransposeAndBothTypes() {
