@@ -49,7 +49,7 @@ public final class ModelBench {
   record Result(String name, double tokens, double flopsPerToken, double stepMs, double fwdMs, double bwdMs,
       double optMs, double gemmMs, double gemmFlops, long params, double peak) {
     double tokensPerSec() {
-      return tokens / (stepMs / 1e3);
+      return tokensPerSecAt(stepMs);
     }
 
     double gflops() {
@@ -57,7 +57,17 @@ public final class ModelBench {
     }
 
     double mfu() {
-      return gflops() / peak;
+      return mfuAt(stepMs);
+    }
+
+    /** tokens/s at a step of {@code ms} milliseconds. */
+    double tokensPerSecAt(double ms) {
+      return tokens / (ms / 1e3);
+    }
+
+    /** MFU at a step of {@code ms} milliseconds. */
+    double mfuAt(double ms) {
+      return tokensPerSecAt(ms) * flopsPerToken / 1e9 / peak;
     }
 
     /** clip + AdamW at the memory floor: AdamW alone reads p, g, m, v and writes p, m, v (float32). */
@@ -126,8 +136,7 @@ public final class ModelBench {
       double ms = r.ceilingMs(bandwidth);
       out.printf("  %-22s GEMMs %.1f ms + clip+AdamW floor %.1f ms = %.1f ms: at most %.0f tokens/s, MFU %.1f%%"
               + " (the other %.1f ms of its step free)%n", r.name(), r.gemmMs(), r.optFloorMs(bandwidth), ms,
-          r.tokens() / (ms / 1e3), 100 * r.flopsPerToken() * r.tokens() / (ms / 1e3) / 1e9 / r.peak(),
-          r.stepMs() - ms);
+          r.tokensPerSecAt(ms), 100 * r.mfuAt(ms), r.stepMs() - ms);
     }
     ratioCeiling(out, "MoE/dense", dense, base, bandwidth);
     ratioCeiling(out, fineRatio, base, fine, bandwidth);
@@ -140,7 +149,7 @@ public final class ModelBench {
       out.printf("ours/PyTorch: %.2f raw, %.2f normalised by the peaks (goal >= 2.0); ceiling %.2f (the peer's"
               + " step over our GEMMs + clip+AdamW floor)%n", base.tokensPerSec() / peer,
           base.mfu() / (peer * base.flopsPerToken() / 1e9 / peerPeak),
-          base.tokens() / peer / (base.ceilingMs(bandwidth) / 1e3));
+          base.tokensPerSecAt(base.ceilingMs(bandwidth)) / peer);
     }
   }
 
