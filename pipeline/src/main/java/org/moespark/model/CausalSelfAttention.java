@@ -1,5 +1,6 @@
 package org.moespark.model;
 
+import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
@@ -81,8 +82,8 @@ final class CausalSelfAttention {
     long c = wo.size(0);
     long d = c / heads;
     long g = (long) b * heads;
-    Gemm.exec(merged, dout, woGrad, true, false, 1.0, 1.0);
-    Gemm.exec(dout, wo, dMerged, false, true, 1.0, 0.0);
+    Gemm.exec(List.of(Gemm.call(merged, dout, woGrad, true, false, 1.0, 1.0),
+        Gemm.call(dout, wo, dMerged, false, true, 1.0, 0.0)));
     HeadLayout.toHeads(dMerged, dy, b, t, 1, heads, (int) d);
     BatchedMatmul.exec(dy, part(split, 2), dAtt, false, true);
     BatchedMatmul.exec(att, dy, part(dSplit, 2), true, false);
@@ -92,8 +93,8 @@ final class CausalSelfAttention {
     BatchedMatmul.exec(dAtt, q, dRot, true, false);
     ropeK.backward(dRot, part(dSplit, 1));
     HeadLayout.toTokens(dSplit, dqkv, b, t, 3, heads, (int) d);
-    Gemm.exec(x, dqkv, wqkvGrad, true, false, 1.0, 1.0);
-    Gemm.exec(dqkv, wqkv, dx, false, true, 1.0, 0.0);
+    Gemm.exec(List.of(Gemm.call(x, dqkv, wqkvGrad, true, false, 1.0, 1.0),
+        Gemm.call(dqkv, wqkv, dx, false, true, 1.0, 0.0)));
     return dx;
   }
 

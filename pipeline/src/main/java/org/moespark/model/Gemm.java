@@ -1,5 +1,6 @@
 package org.moespark.model;
 
+import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,10 +27,49 @@ public final class Gemm {
   /** The same over row blocks of matrices (a grouped GEMM's per-expert blocks). */
   public static void exec(RowBlock a, RowBlock b, RowBlock c, boolean transA, boolean transB,
       double alpha, double beta) {
-    if (HOST && direct(a.matrix(), b.matrix(), c.matrix())) {
-      HostBlas.gemm(a, b, c, transA, transB, alpha, beta);
+    exec(List.of(new Call(a, b, c, transA, transB, alpha, beta)));
+  }
+
+  /**
+   * Independent GEMMs (no call reads another's output), run as one: on the CPU backend their output
+   * rows share the cores by work ({@link HostBlas#gemms}), so that 64 experts' small GEMMs keep
+   * every core busy as one large GEMM does.
+   */
+  public static void exec(List<Call> calls) {
+    boolean direct = HOST;
+    for (Call c : calls) {
+      direct &= direct(c.a().matrix(), c.b().matrix(), c.c().matrix());
+    }
+    if (direct) {
+      HostBlas.gemms(calls);
     } else {
-      Nd4j.gemm(a.view(), b.view(), c.view(), transA, transB, alpha, beta);
+      for (Call c : calls) {
+        Nd4j.gemm(c.a().view(), c.b().view(), c.c().view(), c.transA(), c.transB(), c.alpha(), c.beta());
+      }
+    }
+  }
+
+  /** A call on whole matrices, for {@link #exec(List)}. */
+  public static Call call(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double alpha,
+      double beta) {
+    return new Call(RowBlock.of(a), RowBlock.of(b), RowBlock.of(c), transA, transB, alpha, beta);
+  }
+
+  /** {@code c = alpha·op(a)·op(b) + beta·c} on row blocks. */
+  public record Call(RowBlock a, RowBlock b, RowBlock c, boolean transA, boolean transB, double alpha,
+      double beta) {
+    /** Rows of op(a), the output's. */
+    long m() {
+      return c.rows();
+    }
+
+    long n() {
+      return c.columns();
+    }
+
+    /** The inner dimension. */
+    long k() {
+      return transA ? a.rows() : a.columns();
     }
   }
 

@@ -28,12 +28,6 @@ final class GemmClock {
     return nanos;
   }
 
-  static final java.util.Map<String, double[]> KEYS = new java.util.TreeMap<>();
-  static void key(String k, long t0, double mnk) {
-    double[] v = KEYS.computeIfAbsent(k, x -> new double[3]);
-    v[0] += System.nanoTime() - t0; v[1] += 2 * mnk; v[2]++;
-  }
-
   static double flops() {
     return flops;
   }

@@ -6,6 +6,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemm;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 
+import java.util.List;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -15,8 +16,24 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * CBLAS GEMM on host ND4J buffers (the OpenBLAS ND4J's CPU backend bundles). Only touched on the
  * CPU backend ({@link Gemm}): its class initialisation loads the OpenBLAS natives.
  * {@code data().addressPointer()} already points at a view's first element.
+ *
+ * <p>OpenBLAS runs on one thread, in the caller, and the cores share a GEMM here: its output rows
+ * (or a batch's matrices) split into ranges that run at once ({@link RowRanges}), one
+ * single-threaded CBLAS call each. OpenBLAS's own threads did worse on the shapes of an MoE step
+ * (2 cores, AVX-512, GFLOP/s, best of 30: attention's 64×[256,64,256] 67-99 vs 117-141 split here,
+ * an expert's 8×[1024,256,512] 94-175 vs 153-184, the demo's 8×[256,128,256] 74-164 vs 178-184,
+ * the LM head [4096,256,8192] 173-194 vs 193-199), and it cannot be switched per call: raising its
+ * thread count again costs 1-4 ms. The setting is the process's: ND4J's own GEMMs run on one
+ * thread too once this class is loaded.
  */
 final class HostBlas {
+  /** m·n·k per range at least: below it a range's hand-off (~10 µs) outweighs its share. */
+  static final double MIN_MNK = 1 << 20;
+
+  static {
+    org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
+  }
+
   private HostBlas() {}
 
   /** 2-D with unit column stride and a row stride of at least its width: a CBLAS row-major matrix. */
@@ -24,49 +41,126 @@ final class HostBlas {
     return a.rank() == 2 && (a.stride(1) == 1 || a.columns() == 1) && ld(a) >= a.columns();
   }
 
-  /** On row blocks of row-major matrices ({@link #rowMajor}): a block starts at its first row's address. */
-  static void gemm(RowBlock a, RowBlock b, RowBlock c, boolean transA, boolean transB, double alpha,
-      double beta) {
-    long m = c.rows();
-    long n = c.columns();
-    long k = transA ? a.rows() : a.columns();
+  /**
+   * Independent GEMMs on row blocks of row-major matrices ({@link #rowMajor}; a block starts at its
+   * first row's address), their output rows split into ranges of equal work (m·n·k) that run at once.
+   */
+  static void gemms(List<Gemm.Call> calls) {
+    double work = 0;
+    for (Gemm.Call c : calls) {
+      work += (double) c.m() * c.n() * c.k();
+    }
+    gemms(calls, (int) Math.min(RowRanges.CORES, work / MIN_MNK));
+  }
+
+  /**
+   * The same in {@code parts} ranges: range p holds the output rows whose work lies in
+   * [W·p/parts, W·(p+1)/parts) of the calls' total W, cut at whole rows, so a call may span ranges
+   * and a range calls.
+   */
+  static void gemms(List<Gemm.Call> calls, int parts) {
+    int count = calls.size();
+    // work in rows·n·max(k, 1): a k = 0 call (beta·c only) still has rows to cover
+    double[] before = new double[count + 1];
+    double mnk = 0;
+    for (int i = 0; i < count; i++) {
+      Gemm.Call c = calls.get(i);
+      check(c);
+      before[i + 1] = before[i] + (double) c.m() * c.n() * Math.max(1, c.k());
+      mnk += (double) c.m() * c.n() * c.k();
+    }
+    long t0 = GemmClock.tick();
+    if (parts <= 1) {
+      for (Gemm.Call c : calls) {
+        rows(c, 0, c.m());
+      }
+    } else {
+      RowRanges.inParts(parts, parts, (p, next) -> {
+        double from = before[count] * p / parts;
+        double to = before[count] * next / parts;
+        for (int i = 0; i < count; i++) {
+          long r0 = cut(calls.get(i), before[i], from);
+          long r1 = cut(calls.get(i), before[i], to);
+          if (r1 > r0) {
+            rows(calls.get(i), r0, r1);
+          }
+        }
+      });
+    }
+    GemmClock.add(t0, mnk);
+  }
+
+  /** The first of a call's rows whose work starts at or after {@code w} (its work starting at {@code before}). */
+  private static long cut(Gemm.Call c, double before, double w) {
+    double perRow = (double) c.n() * Math.max(1, c.k());
+    return perRow == 0 ? 0 : Math.max(0, Math.min(c.m(), (long) Math.ceil((w - before) / perRow)));
+  }
+
+  private static void check(Gemm.Call c) {
+    RowBlock a = c.a();
+    RowBlock b = c.b();
+    long m = c.m();
+    long n = c.n();
+    long k = c.k();
+    boolean transA = c.transA();
+    boolean transB = c.transB();
     // the message is built only on failure: shapeInfoToString costs ~1 µs, this runs per GEMM
     if ((transA ? a.columns() : a.rows()) != m || (transB ? b.columns() : b.rows()) != k
         || (transB ? b.rows() : b.columns()) != n) {
       throw new IllegalArgumentException(String.format(
           "gemm shapes do not match: op(a) %s rows [%s, %s), op(b) %s rows [%s, %s), c %s rows [%s, %s)",
           a.matrix().shapeInfoToString(), a.from(), a.to(), b.matrix().shapeInfoToString(), b.from(), b.to(),
-          c.matrix().shapeInfoToString(), c.from(), c.to()));
+          c.c().matrix().shapeInfoToString(), c.c().from(), c.c().to()));
     }
+  }
+
+  /** Output rows [from, to) of the GEMM: rows of op(a), which are columns of a when it is transposed. */
+  private static void rows(Gemm.Call call, long from, long to) {
+    RowBlock a = call.a();
+    RowBlock b = call.b();
+    RowBlock c = call.c();
+    boolean transA = call.transA();
+    double alpha = call.alpha();
+    double beta = call.beta();
+    int m = (int) (to - from);
+    int n = (int) call.n();
+    int k = (int) call.k();
     if (m == 0 || n == 0) {
       return;
     }
     int ta = transA ? CblasTrans : CblasNoTrans;
-    int tb = transB ? CblasTrans : CblasNoTrans;
-    long t0 = GemmClock.tick();
+    int tb = call.transB() ? CblasTrans : CblasNoTrans;
+    long aAt = transA ? from : from * ld(a.matrix());
+    long cAt = from * ld(c.matrix());
     if (c.matrix().dataType() == DataType.FLOAT) {
-      cblas_sgemm(CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, (float) alpha, floats(a), (int) ld(a.matrix()),
-          floats(b), (int) ld(b.matrix()), (float) beta, floats(c), (int) ld(c.matrix()));
+      cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, (float) alpha, floats(a, aAt), (int) ld(a.matrix()),
+          floats(b, 0), (int) ld(b.matrix()), (float) beta, floats(c, cAt), (int) ld(c.matrix()));
     } else {
-      cblas_dgemm(CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, alpha, doubles(a), (int) ld(a.matrix()),
-          doubles(b), (int) ld(b.matrix()), beta, doubles(c), (int) ld(c.matrix()));
+      cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, alpha, doubles(a, aAt), (int) ld(a.matrix()),
+          doubles(b, 0), (int) ld(b.matrix()), beta, doubles(c, cAt), (int) ld(c.matrix()));
     }
-    GemmClock.add(t0, (double) m * n * k);
   }
 
-  private static FloatPointer floats(RowBlock x) {
-    return new FloatPointer(x.matrix().data().addressPointer()).position(x.from() * ld(x.matrix()));
+  /** The block's first element, {@code at} elements on. */
+  private static FloatPointer floats(RowBlock x, long at) {
+    return new FloatPointer(x.matrix().data().addressPointer()).position(x.from() * ld(x.matrix()) + at);
   }
 
-  private static DoublePointer doubles(RowBlock x) {
-    return new DoublePointer(x.matrix().data().addressPointer()).position(x.from() * ld(x.matrix()));
+  private static DoublePointer doubles(RowBlock x, long at) {
+    return new DoublePointer(x.matrix().data().addressPointer()).position(x.from() * ld(x.matrix()) + at);
   }
 
   /**
    * {@code out[g] = op(a[g])·op(b[g])} for each matrix g of contiguous 3-D c-order arrays: one
-   * CBLAS call per matrix at a pointer offset, no views.
+   * CBLAS call per matrix at a pointer offset, no views; the matrices split over the cores.
    */
   static void batchedGemm(INDArray a, INDArray b, INDArray out, boolean transA, boolean transB) {
+    double mnk = (double) out.length() * (transA ? a.size(1) : a.size(2));
+    batchedGemm(a, b, out, transA, transB, (int) Math.min(Math.min(RowRanges.CORES, out.size(0)), mnk / MIN_MNK));
+  }
+
+  /** The same in {@code parts} ranges of matrices. */
+  static void batchedGemm(INDArray a, INDArray b, INDArray out, boolean transA, boolean transB, int parts) {
     long groups = out.size(0);
     int m = (int) out.size(1);
     int n = (int) out.size(2);
@@ -84,23 +178,25 @@ final class HostBlas {
     long sb = b.size(1) * b.size(2);
     long so = (long) m * n;
     long t0 = GemmClock.tick();
-    if (out.dataType() == DataType.FLOAT) {
-      FloatPointer pa = new FloatPointer(a.data().addressPointer());
-      FloatPointer pb = new FloatPointer(b.data().addressPointer());
-      FloatPointer po = new FloatPointer(out.data().addressPointer());
-      for (long g = 0; g < groups; g++) {
-        cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1f, pa.position(g * sa), lda, pb.position(g * sb), ldb,
-            0f, po.position(g * so), n);
+    RowRanges.inParts(parts, (int) groups, (from, to) -> {
+      if (out.dataType() == DataType.FLOAT) {
+        FloatPointer pa = new FloatPointer(a.data().addressPointer());
+        FloatPointer pb = new FloatPointer(b.data().addressPointer());
+        FloatPointer po = new FloatPointer(out.data().addressPointer());
+        for (long g = from; g < to; g++) {
+          cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1f, pa.position(g * sa), lda, pb.position(g * sb), ldb,
+              0f, po.position(g * so), n);
+        }
+      } else {
+        DoublePointer pa = new DoublePointer(a.data().addressPointer());
+        DoublePointer pb = new DoublePointer(b.data().addressPointer());
+        DoublePointer po = new DoublePointer(out.data().addressPointer());
+        for (long g = from; g < to; g++) {
+          cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, pa.position(g * sa), lda, pb.position(g * sb), ldb,
+              0.0, po.position(g * so), n);
+        }
       }
-    } else {
-      DoublePointer pa = new DoublePointer(a.data().addressPointer());
-      DoublePointer pb = new DoublePointer(b.data().addressPointer());
-      DoublePointer po = new DoublePointer(out.data().addressPointer());
-      for (long g = 0; g < groups; g++) {
-        cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, pa.position(g * sa), lda, pb.position(g * sb), ldb,
-            0.0, po.position(g * so), n);
-      }
-    }
+    });
     GemmClock.add(t0, (double) groups * m * n * k);
   }
 

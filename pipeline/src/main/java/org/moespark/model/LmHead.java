@@ -1,5 +1,6 @@
 package org.moespark.model;
 
+import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -29,8 +30,7 @@ final class LmHead {
   /** {@code scale·g} = dlogits [N, V] → dx [N, C]; accumulates dW. The scale rides on the GEMMs' alpha. */
   INDArray backward(INDArray g, double scale) {
     dx = Buffers.ensure(dx, g.dataType(), g.size(0), w.size(1));
-    Gemm.exec(g, x, wGrad, true, false, scale, 1.0);
-    Gemm.exec(g, w, dx, false, false, scale, 0.0);
+    Gemm.exec(List.of(Gemm.call(g, x, wGrad, true, false, scale, 1.0), Gemm.call(g, w, dx, false, false, scale, 0.0)));
     return dx;
   }
 }

@@ -1,5 +1,6 @@
 package org.moespark.model;
 
+import java.util.List;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -47,8 +48,8 @@ public final class SwiGlu implements Ffn {
       dx = Nd4j.create(w13.dataType(), n, w13.rows());
     }
     this.x = x;
-    Gemm.exec(x, w1, act.a(), false, false, 1.0, 0.0);
-    Gemm.exec(x, w3, act.b(), false, false, 1.0, 0.0);
+    Gemm.exec(List.of(Gemm.call(x, w1, act.a(), false, false, 1.0, 0.0),
+        Gemm.call(x, w3, act.b(), false, false, 1.0, 0.0)));
     act.forward(n);
     Gemm.exec(act.g(), w2, y, false, false, 1.0, 0.0);
     return y;
@@ -57,11 +58,11 @@ public final class SwiGlu implements Ffn {
   @Override
   public INDArray backward(INDArray dy) {
     Preconditions.checkState(x != null, "backward before forward");
-    Gemm.exec(act.g(), dy, w2Grad, true, false, 1.0, 1.0);
-    Gemm.exec(dy, w2, act.dg(), false, true, 1.0, 0.0);
+    Gemm.exec(List.of(Gemm.call(act.g(), dy, w2Grad, true, false, 1.0, 1.0),
+        Gemm.call(dy, w2, act.dg(), false, true, 1.0, 0.0)));
     act.backward(x.rows());
-    Gemm.exec(x, act.dh(), w13Grad, true, false, 1.0, 1.0);
-    Gemm.exec(act.dh(), w13, dx, false, true, 1.0, 0.0);
+    Gemm.exec(List.of(Gemm.call(x, act.dh(), w13Grad, true, false, 1.0, 1.0),
+        Gemm.call(act.dh(), w13, dx, false, true, 1.0, 0.0)));
     return dx;
   }
 }

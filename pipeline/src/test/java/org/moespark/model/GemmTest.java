@@ -2,6 +2,8 @@ package org.moespark.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -109,5 +111,106 @@ class GemmTest {
         }
       }
     }
+  }
+
+  /**
+   * A GEMM split into ranges of output rows (of op(a)'s rows, columns of a transposed a) gives the
+   * bits of the whole call, for any number of ranges, every transpose pair and both types, at row
+   * block offsets: the result does not depend on the core count. The same for a batch split into
+   * ranges of matrices.
+   */
+  @Test
+  void splitOverCoresGivesTheBitsOfOneCall() {
+    for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+      Nd4j.getRandom().setSeed(11);
+      for (boolean ta : new boolean[] {false, true}) {
+        for (boolean tb : new boolean[] {false, true}) {
+          // op(a) [37, 19], op(b) [19, 23], c rows 5..42 of a [50, 23] matrix
+          RowBlock a = ta ? new RowBlock(Nd4j.randn(type, 25, 37), 3, 22) : new RowBlock(Nd4j.randn(type, 40, 19), 2, 39);
+          RowBlock b = tb ? new RowBlock(Nd4j.randn(type, 30, 19), 4, 27) : new RowBlock(Nd4j.randn(type, 19, 23), 0, 19);
+          INDArray start = Nd4j.randn(type, 50, 23);
+          INDArray whole = start.dup('c');
+          HostBlas.gemms(List.of(new Gemm.Call(a, b, new RowBlock(whole, 5, 42), ta, tb, 0.5, 1.0)), 1);
+          INDArray viaNd4j = start.dup('c');
+          Nd4j.gemm(a.view(), b.view(), Views.rows(viaNd4j, 5, 42), ta, tb, 0.5, 1.0);
+          assertThat(whole.equalsWithEps(viaNd4j, 1e-5)).as("%s ta=%s tb=%s", type, ta, tb).isTrue();
+          for (int parts : new int[] {2, 3, 7}) {
+            INDArray split = start.dup('c');
+            HostBlas.gemms(List.of(new Gemm.Call(a, b, new RowBlock(split, 5, 42), ta, tb, 0.5, 1.0)), parts);
+            assertThat(split).as("%s ta=%s tb=%s in %s parts", type, ta, tb, parts).isEqualTo(whole);
+          }
+          INDArray ba = ta ? Nd4j.randn(type, 9, 19, 37) : Nd4j.randn(type, 9, 37, 19);
+          INDArray bb = tb ? Nd4j.randn(type, 9, 23, 19) : Nd4j.randn(type, 9, 19, 23);
+          INDArray one = Nd4j.zeros(type, 9, 37, 23);
+          HostBlas.batchedGemm(ba, bb, one, ta, tb, 1);
+          for (int parts : new int[] {2, 4}) {
+            INDArray split = Nd4j.zeros(type, 9, 37, 23);
+            HostBlas.batchedGemm(ba, bb, split, ta, tb, parts);
+            assertThat(split).as("batched %s ta=%s tb=%s in %s parts", type, ta, tb, parts).isEqualTo(one);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Independent GEMMs run as one give the bits of each run alone, for any number of ranges: the
+   * ranges cut calls and span them (here 9 calls of unequal work, one empty, one with k = 0 that only
+   * scales its output by beta, both types).
+   */
+  @Test
+  void groupedCallsGiveTheBitsOfEachCallAlone() {
+    for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+      Nd4j.getRandom().setSeed(12);
+      INDArray x = Nd4j.randn(type, 60, 16);
+      INDArray w = Nd4j.randn(type, 9, 16, 11);
+      INDArray start = Nd4j.randn(type, 60, 11);
+      int[] rows = {7, 0, 13, 2, 9, 1, 17, 6, 5};
+      java.util.function.Function<INDArray, List<Gemm.Call>> callsInto = out -> {
+        List<Gemm.Call> calls = new ArrayList<>();
+        long at = 0;
+        for (int e = 0; e < rows.length; e++) {
+          boolean noK = e == 3;
+          RowBlock a = noK ? RowBlock.of(Nd4j.zeros(type, rows[e], 0)) : new RowBlock(x, at, at + rows[e]);
+          RowBlock b = RowBlock.of(noK ? Nd4j.zeros(type, 0, 11) : Views.slice(w, e));
+          calls.add(new Gemm.Call(a, b, new RowBlock(out, at, at + rows[e]), false, false, 1.0, 0.5));
+          at += rows[e];
+        }
+        return calls;
+      };
+      INDArray alone = start.dup('c');
+      for (Gemm.Call c : callsInto.apply(alone)) {
+        HostBlas.gemms(List.of(c), 1);
+      }
+      for (int parts : new int[] {1, 2, 3, 5, 8}) {
+        INDArray together = start.dup('c');
+        HostBlas.gemms(callsInto.apply(together), parts);
+        assertThat(together).as("%s in %s parts", type, parts).isEqualTo(alone);
+      }
+    }
+  }
+
+  /** The row ranges cover every row once, at most as many as asked, and the core count follows OMP_NUM_THREADS. */
+  @Test
+  void rowRangesCoverEveryRowOnceAndHonourOmpNumThreads() {
+    for (int parts : new int[] {1, 2, 3, 8}) {
+      java.util.concurrent.atomic.AtomicIntegerArray hits = new java.util.concurrent.atomic.AtomicIntegerArray(5);
+      java.util.concurrent.atomic.AtomicInteger ranges = new java.util.concurrent.atomic.AtomicInteger();
+      RowRanges.inParts(parts, 5, (from, to) -> {
+        ranges.incrementAndGet();
+        for (int r = from; r < to; r++) {
+          hits.incrementAndGet(r);
+        }
+      });
+      assertThat(ranges.get()).isEqualTo(Math.min(parts, 5));
+      for (int r = 0; r < 5; r++) {
+        assertThat(hits.get(r)).as("row %s in %s parts", r, parts).isEqualTo(1);
+      }
+    }
+    int cores = RowRanges.cores(null);
+    assertThat(cores).isEqualTo(java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1);
+    assertThat(RowRanges.cores("1")).isEqualTo(1);
+    assertThat(RowRanges.cores("64")).isEqualTo(cores);
+    assertThat(RowRanges.cores("zero")).isEqualTo(cores);
   }
 }

@@ -1,5 +1,7 @@
 package org.moespark.model.moe;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.moespark.model.Gemm;
 import org.moespark.model.RowBlock;
 import org.moespark.model.SwiGluActivation;
@@ -87,21 +89,25 @@ public final class GroupedExperts {
     }
     m = start[experts];
     Preconditions.checkArgument(m <= rows, "%s rows exceed the ensured %s", m, rows);
+    List<Gemm.Call> calls = new ArrayList<>(2 * experts);
     for (int e = 0; e < experts; e++) {
       if (count[e] > 0) {
         RowBlock xe = block(x, e);
-        Gemm.exec(xe, w1[e], block(act.a(), e), false, false, 1.0, 0.0);
-        Gemm.exec(xe, w3[e], block(act.b(), e), false, false, 1.0, 0.0);
+        calls.add(new Gemm.Call(xe, w1[e], block(act.a(), e), false, false, 1.0, 0.0));
+        calls.add(new Gemm.Call(xe, w3[e], block(act.b(), e), false, false, 1.0, 0.0));
       }
     }
+    Gemm.exec(calls);
     if (m > 0) {
       act.forward(m);
     }
+    calls.clear();
     for (int e = 0; e < experts; e++) {
       if (count[e] > 0) {
-        Gemm.exec(block(act.g(), e), w2[e], block(out, e), false, false, 1.0, 0.0);
+        calls.add(new Gemm.Call(block(act.g(), e), w2[e], block(out, e), false, false, 1.0, 0.0));
       }
     }
+    Gemm.exec(calls);
     return out;
   }
 
@@ -110,23 +116,27 @@ public final class GroupedExperts {
    * @return dx [rows + 1, C]: rows [0, M) the input gradient, row {@code rows} zero
    */
   public INDArray backward(INDArray dOut) {
+    List<Gemm.Call> calls = new ArrayList<>(2 * experts);
     for (int e = 0; e < experts; e++) {
       if (count[e] > 0) {
         RowBlock de = block(dOut, e);
-        Gemm.exec(block(act.g(), e), de, w2Grad[e], true, false, 1.0, 1.0);
-        Gemm.exec(de, w2[e], block(act.dg(), e), false, true, 1.0, 0.0);
+        calls.add(new Gemm.Call(block(act.g(), e), de, w2Grad[e], true, false, 1.0, 1.0));
+        calls.add(new Gemm.Call(de, w2[e], block(act.dg(), e), false, true, 1.0, 0.0));
       }
     }
+    Gemm.exec(calls);
     if (m > 0) {
       act.backward(m);
     }
+    calls.clear();
     for (int e = 0; e < experts; e++) {
       if (count[e] > 0) {
         RowBlock dh = block(act.dh(), e);
-        Gemm.exec(block(xPerm, e), dh, w13Grad[e], true, false, 1.0, 1.0);
-        Gemm.exec(dh, w13[e], block(dxPerm, e), false, true, 1.0, 0.0);
+        calls.add(new Gemm.Call(block(xPerm, e), dh, w13Grad[e], true, false, 1.0, 1.0));
+        calls.add(new Gemm.Call(dh, w13[e], block(dxPerm, e), false, true, 1.0, 0.0));
       }
     }
+    Gemm.exec(calls);
     return dxPerm;
   }
 
