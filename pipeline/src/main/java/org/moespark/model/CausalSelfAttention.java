@@ -3,8 +3,6 @@ package org.moespark.model;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -12,10 +10,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Letters: B batch, T positions, C width, H heads, D = C/H head width, G = B·H, N = B·T.
  * {@code qkv = x·Wqkv} ([C, 3C], columns q | k | v, head h at h·D), heads batched as [G, T, D];
  * {@code P = softmax(rope(q)·rope(k)ᵀ/√D + causal mask)}, {@code y = P·v}, {@code out = y·Wo}.
+ * The mask is no bias: the causal softmax ({@link HostSoftmax#causal}) leaves the masked entries out
+ * and writes P = 0 there.
  */
 final class CausalSelfAttention {
-  private static final double MASKED = -1e9;
-
   private final INDArray wqkv;
   private final INDArray wqkvGrad;
   private final INDArray wo;
@@ -31,7 +29,6 @@ final class CausalSelfAttention {
   private INDArray q;
   private INDArray k;
   private INDArray att;
-  private INDArray mask;
   private INDArray y;
   private INDArray merged;
   private INDArray out;
@@ -68,9 +65,7 @@ final class CausalSelfAttention {
     ropeQ.forward(part(split, 0), q);
     ropeK.forward(part(split, 1), k);
     BatchedMatmul.exec(q, k, att, false, true);
-    att.reshape(g, (long) seq * seq).addiRowVector(mask);
-    INDArray rows = att.reshape(g * seq, seq);
-    Nd4j.exec(new SoftMax(rows, rows, -1));
+    HostSoftmax.causal(att.reshape(g * seq, seq), seq);
     BatchedMatmul.exec(att, part(split, 2), y, false, false);
     HeadLayout.toTokens(y, merged, batch, seq, 1, heads, (int) d);
     Gemm.exec(merged, wo, out, false, false, 1.0, 0.0);
@@ -128,15 +123,6 @@ final class CausalSelfAttention {
 
   private void allocate(DataType type, int batch, int seq, long c, long d, long g) {
     long n = (long) batch * seq;
-    if (mask == null || seq != t || mask.dataType() != type) {
-      double[] m = new double[seq * seq];
-      for (int i = 0; i < seq; i++) {
-        for (int j = i + 1; j < seq; j++) {
-          m[i * seq + j] = MASKED;
-        }
-      }
-      mask = Nd4j.createFromArray(m).castTo(type).reshape(1, (long) seq * seq);
-    }
     b = batch;
     t = seq;
     qkv = Buffers.ensure(qkv, type, n, 3 * c);

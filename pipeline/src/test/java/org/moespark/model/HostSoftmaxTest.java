@@ -1,0 +1,73 @@
+package org.moespark.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.factory.Nd4j;
+
+class HostSoftmaxTest {
+  /** The polynomial e^x stays within 1e-10 of Math.exp over its whole range and clamps outside it. */
+  @Test
+  void expIsWithinTenDigitsOfMathExpAndClamps() {
+    double[] x = new double[200_001];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = HostExp.MIN + (HostExp.MAX - HostExp.MIN) * i / (x.length - 1);
+    }
+    double[] e = x.clone();
+    HostExp.inPlace(e, 0, e.length);
+    double worst = 0;
+    for (int i = 0; i < x.length; i++) {
+      worst = Math.max(worst, Math.abs(e[i] / Math.exp(x[i]) - 1));
+    }
+    assertThat(worst).isLessThan(1e-10);
+    double[] out = {-1e9, -200, 500, Double.NEGATIVE_INFINITY, 0, 7};
+    HostExp.inPlace(out, 0, 4);
+    assertThat(out[0] / Math.exp(HostExp.MIN) - 1).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-10));
+    assertThat(out[2] / Math.exp(HostExp.MAX) - 1).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-10));
+    assertThat((float) out[3]).isZero();
+    assertThat(out[4]).as("outside [from, to) untouched").isZero();
+    assertThat(out[5]).isEqualTo(7);
+  }
+
+  /**
+   * The host softmax matches ND4J's over whole rows, and the causal one matches ND4J's softmax of
+   * the rows with a -1e9 bias above the diagonal, with exact zeros there; float32 and float64,
+   * rows of a width that is no multiple of the eight accumulators.
+   */
+  @Test
+  void matchesNd4jSoftmaxWholeAndCausal() {
+    int g = 3;
+    int t = 13;
+    for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+      Nd4j.getRandom().setSeed(5);
+      INDArray logits = Nd4j.randn(type, 7, 45).muli(4);
+      INDArray host = logits.dup();
+      HostSoftmax.rows(host);
+      INDArray nd4j = logits.dup();
+      Nd4j.exec(new SoftMax(nd4j, nd4j, -1));
+      double eps = type == DataType.FLOAT ? 1e-6 : 1e-12;
+      assertThat(host.equalsWithEps(nd4j, eps)).as("%s whole rows", type).isTrue();
+
+      INDArray scores = Nd4j.randn(type, g * t, t).muli(4);
+      INDArray causal = scores.dup();
+      HostSoftmax.causal(causal, t);
+      INDArray masked = scores.dup();
+      for (int r = 0; r < g * t; r++) {
+        for (int j = r % t + 1; j < t; j++) {
+          masked.putScalar(r, j, -1e9);
+        }
+      }
+      Nd4j.exec(new SoftMax(masked, masked, -1));
+      assertThat(causal.equalsWithEps(masked, eps)).as("%s causal rows", type).isTrue();
+      for (int r = 0; r < g * t; r++) {
+        for (int j = r % t + 1; j < t; j++) {
+          assertThat(causal.getDouble(r, j)).as("%s row %s column %s", type, r, j).isZero();
+        }
+        assertThat(causal.getRow(r).sumNumber().doubleValue()).isCloseTo(1, org.assertj.core.data.Offset.offset(eps * t));
+      }
+    }
+  }
+}
