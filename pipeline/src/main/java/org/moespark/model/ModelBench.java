@@ -84,7 +84,7 @@ public final class ModelBench {
   public static void run(PipelineConfig pc, int steps, PrintStream out) {
     ModelConfig moe = pc.model();
     TrainConfig tc = pc.train();
-    int threads = threads();
+    int threads = RowRanges.CORES;
     out.printf("moe-spark bench model: B=%d T=%d C=%d L=%d H=%d V=%d E=%d K=%d F=%d, %d steps, %d threads,"
             + " OMP_WAIT_POLICY=%s OPENBLAS_CORETYPE=%s (the peer runs with the same), 1-min load average %.2f on %d cores%n",
         tc.batchSize(), moe.seqLen(), moe.dModel(), moe.layers(), moe.heads(), moe.vocabSize(),
@@ -94,7 +94,8 @@ public final class ModelBench {
         Runtime.getRuntime().availableProcessors());
     out.println("Variants train in turn, one step each per round, so load from other processes hits them alike;"
         + " each keeps its fastest step (ours and the peer alike). MFU is against the best GEMM peak"
-        + " (Nd4j.gemm 2048^3 float32) measured once per round.");
+        + " (a 2048^3 float32 GEMM on all cores, OpenBLAS's kernel with the rows split over the cores as the model's"
+        + " GEMMs run) measured once per round.");
     out.println("Model FLOPs/token = 3 x forward; forward = 2CV (LM head) + per layer 8C^2 (attention projections)"
         + " + 4TC (scores and P.V over the full T x T) + per MoE layer K.6CF + 2CE (router) [+ 6C.F_shared],"
         + " per dense layer 6C.F.");
@@ -236,7 +237,11 @@ public final class ModelBench {
     return 3 * fwd;
   }
 
-  /** Best of three {@code Nd4j.gemm} calls on 2048³ float32 after a warmup call. */
+  /**
+   * Best of three 2048³ float32 GEMMs through {@link Gemm} after a warmup call: on the CPU backend
+   * OpenBLAS runs on one thread per call ({@link HostBlas}), so {@code Nd4j.gemm} would measure
+   * one core; this splits the rows over all of them, as every GEMM of the model does.
+   */
   static double gemmPeak() {
     int n = 2048;
     INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
@@ -245,7 +250,7 @@ public final class ModelBench {
     double best = Double.MAX_VALUE;
     for (int i = 0; i < 4; i++) {
       long t0 = System.nanoTime();
-      Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+      Gemm.exec(a, b, c, false, false, 1.0, 0.0);
       if (i > 0) {
         best = Math.min(best, (System.nanoTime() - t0) / 1e9);
       }
@@ -269,11 +274,6 @@ public final class ModelBench {
         experts, c.topK(), c.router(), c.normalizeGates(), c.jitter(), c.capacityFactor(),
         c.sharedExperts(), c.sharedHidden(), c.moeEvery(), c.auxCoef(), c.seqAuxCoef(), c.zCoef(),
         c.biasRate(), c.dense(), c.tieEmbeddings(), c.ropeTheta(), c.normEps(), c.initStd());
-  }
-
-  private static int threads() {
-    String omp = System.getenv("OMP_NUM_THREADS");
-    return omp != null && omp.matches("[0-9]+") ? Integer.parseInt(omp) : Runtime.getRuntime().availableProcessors();
   }
 
   /** Runs the PyTorch peer on the same config; null (with a line saying why) when it cannot run. */
