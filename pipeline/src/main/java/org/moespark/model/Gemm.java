@@ -19,6 +19,16 @@ public final class Gemm {
 
   private Gemm() {}
 
+  /**
+   * On the CPU backend, from now on and for the whole process: OpenBLAS on one thread and every
+   * GEMM here split over the cores ({@link HostBlas}); a no-op elsewhere.
+   */
+  public static void splitOverCores() {
+    if (HOST) {
+      HostBlas.splitOverCores();
+    }
+  }
+
   public static void exec(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB,
       double alpha, double beta) {
     exec(RowBlock.of(a), RowBlock.of(b), RowBlock.of(c), transA, transB, alpha, beta);

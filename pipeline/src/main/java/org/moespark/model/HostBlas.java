@@ -17,24 +17,31 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * CPU backend ({@link Gemm}): its class initialisation loads the OpenBLAS natives.
  * {@code data().addressPointer()} already points at a view's first element.
  *
- * <p>OpenBLAS runs on one thread, in the caller, and the cores share a GEMM here: its output rows
- * (or a batch's matrices) split into ranges that run at once ({@link RowRanges}), one
- * single-threaded CBLAS call each. OpenBLAS's own threads did worse on the shapes of an MoE step
- * (2 cores, AVX-512, GFLOP/s, best of 30: attention's 64×[256,64,256] 67-99 vs 117-141 split here,
- * an expert's 8×[1024,256,512] 94-175 vs 153-184, the demo's 8×[256,128,256] 74-164 vs 178-184,
- * the LM head [4096,256,8192] 173-194 vs 193-199), and it cannot be switched per call: raising its
- * thread count again costs 1-4 ms. The setting is the process's: ND4J's own GEMMs run on one
- * thread too once this class is loaded.
+ * <p>After {@link #splitOverCores}, OpenBLAS runs on one thread, in the caller, and the cores
+ * share a GEMM here: its output rows (or a batch's matrices) split into ranges that run at once
+ * ({@link RowRanges}), one single-threaded CBLAS call each. OpenBLAS's own threads did worse on the
+ * shapes of an MoE step (2 cores, AVX-512, GFLOP/s, best of 30: attention's 64×[256,64,256] 67-99
+ * vs 117-141 split here, an expert's 8×[1024,256,512] 94-175 vs 153-184, the demo's
+ * 8×[256,128,256] 74-164 vs 178-184, the LM head [4096,256,8192] 173-194 vs 193-199). The setting is
+ * the process's and cannot follow each call (a change of OpenBLAS's thread count costs 0.7-1.5 ms),
+ * so whoever owns the model chooses: {@code MoeTransformer} does; a DL4J network, whose own layers'
+ * GEMMs go to OpenBLAS through ND4J, keeps OpenBLAS's threads and these calls whole.
  */
 final class HostBlas {
   /** m·n·k per range at least: below it a range's hand-off (~10 µs) outweighs its share. */
   static final double MIN_MNK = 1 << 20;
 
-  static {
-    org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
-  }
+  private static volatile boolean split;
 
   private HostBlas() {}
+
+  /** From now on, for the whole process: OpenBLAS on one thread and the GEMMs split here. */
+  static synchronized void splitOverCores() {
+    if (!split) {
+      org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
+      split = true;
+    }
+  }
 
   /** 2-D with unit column stride and a row stride of at least its width: a CBLAS row-major matrix. */
   static boolean rowMajor(INDArray a) {
@@ -50,7 +57,7 @@ final class HostBlas {
     for (Gemm.Call c : calls) {
       work += (double) c.m() * c.n() * c.k();
     }
-    gemms(calls, (int) Math.min(RowRanges.CORES, work / MIN_MNK));
+    gemms(calls, parts(RowRanges.CORES, work));
   }
 
   /**
@@ -88,6 +95,11 @@ final class HostBlas {
       });
     }
     GemmClock.add(t0, mnk);
+  }
+
+  /** Ranges for {@code mnk} of work: 1 (a whole call, OpenBLAS's threads) until {@link #splitOverCores}. */
+  private static int parts(int most, double mnk) {
+    return split ? (int) Math.min(most, mnk / MIN_MNK) : 1;
   }
 
   /** The first of a call's rows whose work starts at or after {@code w} (its work starting at {@code before}). */
@@ -156,7 +168,7 @@ final class HostBlas {
    */
   static void batchedGemm(INDArray a, INDArray b, INDArray out, boolean transA, boolean transB) {
     double mnk = (double) out.length() * (transA ? a.size(1) : a.size(2));
-    batchedGemm(a, b, out, transA, transB, (int) Math.min(Math.min(RowRanges.CORES, out.size(0)), mnk / MIN_MNK));
+    batchedGemm(a, b, out, transA, transB, parts((int) Math.min(RowRanges.CORES, out.size(0)), mnk));
   }
 
   /** The same in {@code parts} ranges of matrices. */

@@ -102,6 +102,8 @@ public final class MoeTransformer {
   public MoeTransformer(ModelConfig cfg, ParamBuffer params, long seed, ExpertShard shard) {
     this.cfg = cfg;
     this.params = params;
+    // every GEMM of this model goes through Gemm, so its rows may take all the cores (HostBlas)
+    Gemm.splitOverCores();
     embedding = new Embedding(params.view("wte"), params.grad("wte"));
     int moeCount = 0;
     for (int i = 0; i < cfg.layers(); i++) {
