@@ -68,6 +68,18 @@ public final class Gemm {
   /** {@code c = alpha·op(a)·op(b) + beta·c} on row blocks. */
   public record Call(RowBlock a, RowBlock b, RowBlock c, boolean transA, boolean transB, double alpha,
       double beta) {
+    public Call {
+      long k = transA ? a.rows() : a.columns();
+      // the message is built only on failure: shapeInfoToString costs ~1 µs, and calls are made per GEMM
+      if ((transA ? a.columns() : a.rows()) != c.rows() || (transB ? b.columns() : b.rows()) != k
+          || (transB ? b.rows() : b.columns()) != c.columns()) {
+        throw new IllegalArgumentException(String.format(
+            "gemm shapes do not match: op(a) %s rows [%s, %s), op(b) %s rows [%s, %s), c %s rows [%s, %s)",
+            a.matrix().shapeInfoToString(), a.from(), a.to(), b.matrix().shapeInfoToString(), b.from(), b.to(),
+            c.matrix().shapeInfoToString(), c.from(), c.to()));
+      }
+    }
+
     /** Rows of op(a), the output's. */
     long m() {
       return c.rows();
