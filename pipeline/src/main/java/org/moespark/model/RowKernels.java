@@ -1,0 +1,148 @@
+package org.moespark.model;
+
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The exp-bound float32 row kernels of a step, the LM head's softmax and SwiGLU's gate, on the
+ * host: ND4J's ops spend most of their time in exp (2.4-3.4 ns/element on 2 cores), which Java's
+ * auto-vectoriser cannot vectorise (JDK 17). With {@code jdk.incubator.vector} in the JVM
+ * ({@code --add-modules jdk.incubator.vector}: the launcher and the tests add it, executors get it
+ * from {@code Sessions}) they run on 8-lane vectors ({@link VectorRowKernels}); without it, on this
+ * class's scalar twin, which does the same IEEE operations in the same order (the lanes' partial
+ * sums included), so both give the same bits (tested) and a JVM without the module only runs slower.
+ *
+ * <p>e^x is Cephes' expf (Moshier 1984): n = round(x·log₂e) by the 1.5·2²³ rounding trick,
+ * r = x − n·ln2 in two parts, a degree-5 polynomial, 2ⁿ from the exponent bits; arguments clamped
+ * to [−87.3, 88], within 2 ulp of e^x there (tested).
+ */
+final class RowKernels {
+  static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+  /** Lanes of the vector kernels and of the twin's partial sums. */
+  static final int LANES = 8;
+  static final float MIN_ARG = -87.3f;
+  static final float MAX_ARG = 88f;
+  static final float LOG2E = 1.44269504088896341f;
+  static final float MAGIC = 12582912f;
+  static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
+  static final float LN2_HI = 0.693359375f;
+  static final float LN2_LO = -2.12194440e-4f;
+  static final float[] POLY = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f,
+      1.6666665459e-1f, 5.0000001201e-1f};
+
+  private RowKernels() {}
+
+  /** Softmax over each row of a float32 [R, W] array in place; rows split over the cores. */
+  static void softmaxRows(INDArray rows) {
+    check(rows);
+    int width = (int) rows.columns();
+    RowRanges.forEach((int) rows.rows(), width, (from, to) -> {
+      FloatBuffer buf = rows.data().asNioFloat();
+      float[] x = new float[width];
+      float[] lanes = new float[LANES];
+      for (int r = from; r < to; r++) {
+        int at = (int) rows.offset() + r * width;
+        buf.get(at, x);
+        softmax(x, lanes, VECTOR);
+        buf.put(at, x);
+      }
+    });
+  }
+
+  /**
+   * SwiGLU's gate on rows [0, m) of float32 [R, F] arrays: σ = 1/(1 + e^−a), silu = a·σ, g = silu·b.
+   */
+  static void swigluRows(INDArray a, INDArray b, INDArray sig, INDArray silu, INDArray g, int m) {
+    for (INDArray x : new INDArray[] {a, b, sig, silu, g}) {
+      check(x);
+    }
+    int width = (int) a.columns();
+    RowRanges.forEach(m, width, (from, to) -> {
+      FloatBuffer[] bufs = {a.data().asNioFloat(), b.data().asNioFloat(), sig.data().asNioFloat(),
+          silu.data().asNioFloat(), g.data().asNioFloat()};
+      float[] ar = new float[width];
+      float[] br = new float[width];
+      float[] sr = new float[width];
+      for (int r = from; r < to; r++) {
+        bufs[0].get((int) a.offset() + r * width, ar);
+        bufs[1].get((int) b.offset() + r * width, br);
+        swiglu(ar, br, sr, VECTOR);
+        bufs[2].put((int) sig.offset() + r * width, sr);
+        bufs[3].put((int) silu.offset() + r * width, ar);
+        bufs[4].put((int) g.offset() + r * width, br);
+      }
+    });
+  }
+
+  /** Softmax of x in place, on vectors or on the twin; {@code lanes} is scratch of {@link #LANES}. */
+  static void softmax(float[] x, float[] lanes, boolean vector) {
+    int n = x.length;
+    int blocks = n - n % LANES;
+    float max = vector ? VectorRowKernels.max(x, blocks, Float.NEGATIVE_INFINITY) : Float.NEGATIVE_INFINITY;
+    for (int j = vector ? blocks : 0; j < n; j++) {
+      max = Math.max(max, x[j]);
+    }
+    if (vector) {
+      VectorRowKernels.expShifted(x, blocks, max, lanes);
+    } else {
+      java.util.Arrays.fill(lanes, 0);
+      for (int j = 0; j < blocks; j += LANES) {
+        for (int l = 0; l < LANES; l++) {
+          float e = exp(x[j + l] - max);
+          x[j + l] = e;
+          lanes[l] += e;
+        }
+      }
+    }
+    float sum = 0;
+    for (int l = 0; l < LANES; l++) {
+      sum += lanes[l];
+    }
+    for (int j = blocks; j < n; j++) {
+      x[j] = exp(x[j] - max);
+      sum += x[j];
+    }
+    float inv = 1f / sum;
+    for (int j = 0; j < n; j++) {
+      x[j] *= inv;
+    }
+  }
+
+  /** a ← silu(a), b ← silu(a)·b, sig ← σ(a), on vectors or on the twin. */
+  static void swiglu(float[] a, float[] b, float[] sig, boolean vector) {
+    int n = a.length;
+    int blocks = vector ? n - n % LANES : 0;
+    if (vector) {
+      VectorRowKernels.swiglu(a, b, sig, blocks);
+    }
+    for (int j = blocks; j < n; j++) {
+      float s = 1f / (exp(-a[j]) + 1f);
+      sig[j] = s;
+      a[j] *= s;
+      b[j] *= a[j];
+    }
+  }
+
+  /** e^x, the scalar twin of {@link VectorRowKernels#exp}, operation for operation. */
+  static float exp(float x) {
+    x = Math.min(Math.max(x, MIN_ARG), MAX_ARG);
+    float t = x * LOG2E + MAGIC;
+    float n = t - MAGIC;
+    float r = x - n * LN2_HI - n * LN2_LO;
+    float p = r * POLY[0] + POLY[1];
+    p = p * r + POLY[2];
+    p = p * r + POLY[3];
+    p = p * r + POLY[4];
+    p = p * r + POLY[5];
+    p = p * (r * r) + r + 1f;
+    return p * Float.intBitsToFloat((Float.floatToRawIntBits(t) - MAGIC_BITS + 127) << 23);
+  }
+
+  private static void check(INDArray x) {
+    if (x.dataType() != DataType.FLOAT || x.ordering() != 'c' || x.rank() != 2
+        || (x.rows() > 1 && x.stride(0) != x.columns()) || x.stride(1) != 1) {
+      throw new IllegalArgumentException("row kernels need contiguous float32 rows, got " + x.shapeInfoToString());
+    }
+  }
+}

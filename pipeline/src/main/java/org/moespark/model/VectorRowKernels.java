@@ -1,0 +1,72 @@
+package org.moespark.model;
+
+import static org.moespark.model.RowKernels.LN2_HI;
+import static org.moespark.model.RowKernels.LN2_LO;
+import static org.moespark.model.RowKernels.LOG2E;
+import static org.moespark.model.RowKernels.MAGIC;
+import static org.moespark.model.RowKernels.MAGIC_BITS;
+import static org.moespark.model.RowKernels.MAX_ARG;
+import static org.moespark.model.RowKernels.MIN_ARG;
+import static org.moespark.model.RowKernels.POLY;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link RowKernels} on 8-lane float vectors ({@code jdk.incubator.vector}); loaded only where the
+ * JVM has that module ({@link RowKernels#VECTOR}). Lane-wise operations are IEEE and not fused, so
+ * each lane computes what the scalar twin computes.
+ */
+final class VectorRowKernels {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+
+  private VectorRowKernels() {}
+
+  /** The largest of x[0, blocks) and {@code max}: Math.max's order-free result, so the twin's bits. */
+  static float max(float[] x, int blocks, float max) {
+    FloatVector m = FloatVector.broadcast(S, max);
+    for (int j = 0; j < blocks; j += S.length()) {
+      m = m.max(FloatVector.fromArray(S, x, j));
+    }
+    return m.reduceLanes(VectorOperators.MAX);
+  }
+
+  /** x[j] ← e^(x[j] − shift) for j in [0, blocks), blocks a multiple of 8; lanes ← the lanes' sums. */
+  static void expShifted(float[] x, int blocks, float shift, float[] lanes) {
+    FloatVector sum = FloatVector.zero(S);
+    for (int j = 0; j < blocks; j += S.length()) {
+      FloatVector e = exp(FloatVector.fromArray(S, x, j).sub(shift));
+      e.intoArray(x, j);
+      sum = sum.add(e);
+    }
+    sum.intoArray(lanes, 0);
+  }
+
+  /** The gate over [0, blocks) (see {@link RowKernels#swiglu}). */
+  static void swiglu(float[] a, float[] b, float[] sig, int blocks) {
+    for (int j = 0; j < blocks; j += S.length()) {
+      FloatVector av = FloatVector.fromArray(S, a, j);
+      FloatVector s = FloatVector.broadcast(S, 1f).div(exp(av.neg()).add(1f));
+      s.intoArray(sig, j);
+      FloatVector u = av.mul(s);
+      u.intoArray(a, j);
+      u.mul(FloatVector.fromArray(S, b, j)).intoArray(b, j);
+    }
+  }
+
+  static FloatVector exp(FloatVector x) {
+    x = x.max(MIN_ARG).min(MAX_ARG);
+    FloatVector t = x.mul(LOG2E).add(MAGIC);
+    FloatVector n = t.sub(MAGIC);
+    FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+    FloatVector p = r.mul(POLY[0]).add(POLY[1]);
+    p = p.mul(r).add(POLY[2]);
+    p = p.mul(r).add(POLY[3]);
+    p = p.mul(r).add(POLY[4]);
+    p = p.mul(r).add(POLY[5]);
+    p = p.mul(r.mul(r)).add(r).add(1f);
+    return p.mul(t.reinterpretAsInts().sub(MAGIC_BITS).add(127).lanewise(VectorOperators.LSHL, 23)
+        .reinterpretAsFloats());
+  }
+}

@@ -1,0 +1,113 @@
+package org.moespark.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.factory.Nd4j;
+
+class RowKernelsTest {
+  /** The tests run with the module (the pom's argLine), so the vector kernels are what they check. */
+  @Test
+  void theTestJvmHasTheVectorModule() {
+    assertThat(RowKernels.VECTOR).isTrue();
+  }
+
+  /** e^x within 2 ulp over [-87.3, 88], clamped outside, and the vector lanes give the twin's bits. */
+  @Test
+  void expIsWithinTwoUlpAndTheVectorLanesEqualTheTwin() {
+    float[] x = new float[1 << 20];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = RowKernels.MIN_ARG + (RowKernels.MAX_ARG - RowKernels.MIN_ARG) * i / (x.length - 1);
+    }
+    double worstUlps = 0;
+    for (float v : x) {
+      double exact = Math.exp(v);
+      worstUlps = Math.max(worstUlps, Math.abs(RowKernels.exp(v) - exact) / Math.ulp((float) exact));
+    }
+    assertThat(worstUlps).isLessThanOrEqualTo(2);
+    assertThat(RowKernels.exp(-1e9f)).isEqualTo(RowKernels.exp(RowKernels.MIN_ARG));
+    assertThat(RowKernels.exp(1e9f)).isEqualTo(RowKernels.exp(RowKernels.MAX_ARG)).isFinite();
+    float[] lanes = new float[RowKernels.LANES];
+    for (int i = 0; i + 8 <= x.length; i += 8 * 997) {
+      jdk.incubator.vector.FloatVector v = jdk.incubator.vector.FloatVector.fromArray(
+          jdk.incubator.vector.FloatVector.SPECIES_256, x, i);
+      VectorRowKernels.exp(v).intoArray(lanes, 0);
+      for (int l = 0; l < 8; l++) {
+        assertThat(lanes[l]).as("e^%s", x[i + l]).isEqualTo(RowKernels.exp(x[i + l]));
+      }
+    }
+  }
+
+  /**
+   * Softmax and the SwiGLU gate give the same bits on vectors and on the scalar twin, for row
+   * widths around the lane count and with wide logits, and match ND4J's softmax and sigmoid.
+   */
+  @Test
+  void vectorAndTwinGiveTheSameBitsAndMatchNd4j() {
+    SplittableRandom rnd = new SplittableRandom(3);
+    float[] lanes = new float[RowKernels.LANES];
+    for (int width : new int[] {1, 7, 8, 9, 16, 45, 2048, 2051}) {
+      float[] x = new float[width];
+      for (int j = 0; j < width; j++) {
+        x[j] = (float) (rnd.nextGaussian() * (j % 5 == 0 ? 40 : 3));
+      }
+      float[] vec = x.clone();
+      float[] twin = x.clone();
+      RowKernels.softmax(vec, lanes, true);
+      RowKernels.softmax(twin, lanes, false);
+      assertThat(vec).as("softmax width %s", width).isEqualTo(twin);
+      INDArray nd4j = Nd4j.createFromArray(new float[][] {x});
+      Nd4j.exec(new SoftMax(nd4j, nd4j, -1));
+      float[] expected = nd4j.toFloatVector();
+      for (int j = 0; j < width; j++) {
+        assertThat(vec[j]).as("softmax width %s column %s", width, j).isCloseTo(expected[j], within(2e-6f + 2e-5f * expected[j]));
+      }
+
+      float[] b = new float[width];
+      for (int j = 0; j < width; j++) {
+        b[j] = (float) rnd.nextGaussian();
+      }
+      float[] av = x.clone();
+      float[] bv = b.clone();
+      float[] sv = new float[width];
+      float[] at = x.clone();
+      float[] bt = b.clone();
+      float[] st = new float[width];
+      RowKernels.swiglu(av, bv, sv, true);
+      RowKernels.swiglu(at, bt, st, false);
+      assertThat(sv).as("sigmoid width %s", width).isEqualTo(st);
+      assertThat(av).as("silu width %s", width).isEqualTo(at);
+      assertThat(bv).as("gate width %s", width).isEqualTo(bt);
+      INDArray sig = Nd4j.createFromArray(new float[][] {x});
+      Nd4j.exec(new Sigmoid(sig, sig));
+      float[] sigExpected = sig.toFloatVector();
+      for (int j = 0; j < width; j++) {
+        assertThat(sv[j]).as("sigmoid width %s column %s", width, j).isCloseTo(sigExpected[j], within(1e-6f));
+        assertThat(av[j]).isEqualTo(x[j] * sv[j]);
+        assertThat(bv[j]).isEqualTo(av[j] * b[j]);
+      }
+    }
+  }
+
+  /** The row drivers cover every row of offset views and refuse what is not contiguous float32. */
+  @Test
+  void rowDriversCoverViewsAndRefuseOtherLayouts() {
+    Nd4j.getRandom().setSeed(4);
+    INDArray flat = Nd4j.randn(DataType.FLOAT, 1, 5 + 6 * 11);
+    INDArray rows = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+        org.nd4j.linalg.indexing.NDArrayIndex.interval(5, 5 + 66)).reshape(6, 11);
+    INDArray expected = rows.dup();
+    Nd4j.exec(new SoftMax(expected, expected, -1));
+    RowKernels.softmaxRows(rows);
+    assertThat(rows.equalsWithEps(expected, 1e-6)).isTrue();
+    assertThat(flat.getFloat(0, 4)).as("before the view").isNotCloseTo(0, within(0f));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RowKernels.softmaxRows(Nd4j.zeros(DataType.DOUBLE, 2, 3)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("contiguous float32 rows");
+  }
+}
