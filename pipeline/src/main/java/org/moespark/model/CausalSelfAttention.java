@@ -65,7 +65,7 @@ final class CausalSelfAttention {
     ropeQ.forward(part(split, 0), q);
     ropeK.forward(part(split, 1), k);
     BatchedMatmul.exec(q, k, att, false, true);
-    HostSoftmax.causal(att.reshape(g * seq, seq), seq);
+    HostSoftmax.causal(att.reshape(g * seq, seq));
     BatchedMatmul.exec(att, part(split, 2), y, false, false);
     HeadLayout.toTokens(y, merged, batch, seq, 1, heads, (int) d);
     Gemm.exec(merged, wo, out, false, false, 1.0, 0.0);

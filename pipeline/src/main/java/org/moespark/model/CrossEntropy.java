@@ -1,5 +1,6 @@
 package org.moespark.model;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,8 +25,8 @@ final class CrossEntropy {
   double forward(INDArray logits, int[] targets) {
     this.probs = logits;
     this.targets = targets;
-    if (logits.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT) {
-      RowKernels.softmaxRows(logits);
+    if (logits.dataType() == DataType.FLOAT) {
+      RowKernels.softmaxRows(logits, false);
     } else {
       Nd4j.exec(new SoftMax(logits, logits, -1));
     }

@@ -5,8 +5,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The exp-bound float32 row kernels of a step, the LM head's softmax and SwiGLU's gate, on the
- * host: ND4J's ops spend most of their time in exp (2.4-3.4 ns/element on 2 cores), which Java's
+ * The exp-bound float32 row kernels of a step, the LM head's and causal attention's softmax and
+ * SwiGLU's gate, on the host: ND4J's ops spend most of their time in exp (2.4-3.4 ns/element on 2 cores), which Java's
  * auto-vectoriser cannot vectorise (JDK 17). With {@code jdk.incubator.vector} in the JVM
  * ({@code --add-modules jdk.incubator.vector}: the launcher and the tests add it, executors get it
  * from {@code Sessions}) they run on 8-lane vectors ({@link VectorRowKernels}); without it, on this
@@ -33,8 +33,11 @@ final class RowKernels {
 
   private RowKernels() {}
 
-  /** Softmax over each row of a float32 [R, W] array in place; rows split over the cores. */
-  static void softmaxRows(INDArray rows) {
+  /**
+   * Softmax over each row of a float32 [R, W] array in place; rows split over the cores. Causal
+   * rows are attention's [G·T, T]: row r covers columns [0, r mod T] and its other columns become 0.
+   */
+  static void softmaxRows(INDArray rows, boolean causal) {
     check(rows);
     int width = (int) rows.columns();
     RowRanges.forEach((int) rows.rows(), width, (from, to) -> {
@@ -43,8 +46,10 @@ final class RowKernels {
       float[] lanes = new float[LANES];
       for (int r = from; r < to; r++) {
         int at = (int) rows.offset() + r * width;
+        int n = causal ? r % width + 1 : width;
         buf.get(at, x);
-        softmax(x, lanes, VECTOR);
+        softmax(x, n, lanes, VECTOR);
+        java.util.Arrays.fill(x, n, width, 0);
         buf.put(at, x);
       }
     });
@@ -75,9 +80,8 @@ final class RowKernels {
     });
   }
 
-  /** Softmax of x in place, on vectors or on the twin; {@code lanes} is scratch of {@link #LANES}. */
-  static void softmax(float[] x, float[] lanes, boolean vector) {
-    int n = x.length;
+  /** Softmax of x[0, n) in place, on vectors or on the twin; {@code lanes} is scratch of {@link #LANES}. */
+  static void softmax(float[] x, int n, float[] lanes, boolean vector) {
     int blocks = n - n % LANES;
     float max = vector ? VectorRowKernels.max(x, blocks, Float.NEGATIVE_INFINITY) : Float.NEGATIVE_INFINITY;
     for (int j = vector ? blocks : 0; j < n; j++) {

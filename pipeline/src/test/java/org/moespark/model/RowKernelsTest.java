@@ -59,8 +59,8 @@ class RowKernelsTest {
       }
       float[] vec = x.clone();
       float[] twin = x.clone();
-      RowKernels.softmax(vec, lanes, true);
-      RowKernels.softmax(twin, lanes, false);
+      RowKernels.softmax(vec, width, lanes, true);
+      RowKernels.softmax(twin, width, lanes, false);
       assertThat(vec).as("softmax width %s", width).isEqualTo(twin);
       INDArray nd4j = Nd4j.createFromArray(new float[][] {x});
       Nd4j.exec(new SoftMax(nd4j, nd4j, -1));
@@ -104,10 +104,10 @@ class RowKernelsTest {
         org.nd4j.linalg.indexing.NDArrayIndex.interval(5, 5 + 66)).reshape(6, 11);
     INDArray expected = rows.dup();
     Nd4j.exec(new SoftMax(expected, expected, -1));
-    RowKernels.softmaxRows(rows);
+    RowKernels.softmaxRows(rows, false);
     assertThat(rows.equalsWithEps(expected, 1e-6)).isTrue();
     assertThat(flat.getFloat(0, 4)).as("before the view").isNotCloseTo(0, within(0f));
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RowKernels.softmaxRows(Nd4j.zeros(DataType.DOUBLE, 2, 3)))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RowKernels.softmaxRows(Nd4j.zeros(DataType.DOUBLE, 2, 3), false))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("contiguous float32 rows");
   }
 }
