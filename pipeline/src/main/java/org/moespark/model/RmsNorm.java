@@ -5,13 +5,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * RMSNorm (Zhang & Sennrich 2019): {@code y = g ⊙ x / sqrt(mean(x²) + eps)} per row of [N, C].
  * Backward with {@code x̂ = x·r}: {@code dx = r·(dx̂ − x̂·mean(dx̂ ⊙ x̂))}, {@code dx̂ = dy ⊙ g}.
- * One host pass per row each way ({@link RowAccess}): ND4J took ten ops, four of them allocating.
- * Forward splits the rows over the cores ({@link RowRanges}); backward stays serial, as dgain sums
- * over the rows in one fixed order.
+ * One host pass per row each way ({@link RowAccess}, rows split over the cores by {@link RowRanges}):
+ * ND4J took ten ops, four of them allocating.
  */
 public final class RmsNorm {
   private final INDArray gain;
   private final INDArray gainGrad;
+  /** Rows per partial sum of dgain: fixed, so the sum's order is the same for any core count. */
+  static final int BLOCK = 64;
   private final double eps;
   private INDArray xhat;
   private INDArray out;
@@ -62,34 +63,50 @@ public final class RmsNorm {
     return out;
   }
 
-  /** dy [N, C] → dx [N, C]; accumulates dgain. */
+  /**
+   * dy [N, C] → dx [N, C]; accumulates dgain. Rows split over the cores; dgain sums each block of
+   * {@link #BLOCK} rows on its own and then the blocks in order, so its bits do not depend on the split.
+   */
   public INDArray backward(INDArray dy) {
     dx = Buffers.ensure(dx, dy.dataType(), dy.shape());
-    RowAccess d = RowAccess.of(dy);
-    RowAccess xh = RowAccess.of(xhat);
-    RowAccess o = RowAccess.of(dx);
-    int c = d.width;
+    int n = (int) dy.rows();
+    int c = (int) dy.columns();
     double[] g = row(gain, c);
+    double[][] blockDg = new double[(n + BLOCK - 1) / BLOCK][c];
+    double[] rs = rstd;
+    RowRanges.forEach(blockDg.length, BLOCK * c, (fromBlock, toBlock) -> {
+      RowAccess d = RowAccess.of(dy);
+      RowAccess xh = RowAccess.of(xhat);
+      RowAccess o = RowAccess.of(dx);
+      double[] dyRow = new double[c];
+      double[] xhRow = new double[c];
+      for (int block = fromBlock; block < toBlock; block++) {
+        double[] dg = blockDg[block];
+        for (int t = block * BLOCK; t < Math.min(n, (block + 1) * BLOCK); t++) {
+          d.get(t, dyRow);
+          xh.get(t, xhRow);
+          double dot = 0;
+          for (int j = 0; j < c; j++) {
+            dg[j] += dyRow[j] * xhRow[j];
+            dyRow[j] *= g[j];
+            dot += dyRow[j] * xhRow[j];
+          }
+          double m = dot / c;
+          double r = rs[t];
+          for (int j = 0; j < c; j++) {
+            dyRow[j] = r * (dyRow[j] - xhRow[j] * m);
+          }
+          o.put(t, dyRow);
+        }
+      }
+    });
     RowAccess gg = RowAccess.of(gainGrad.reshape('c', 1, c));
     double[] dg = new double[c];
     gg.get(0, dg);
-    double[] dyRow = new double[c];
-    double[] xhRow = new double[c];
-    for (int t = 0; t < dy.rows(); t++) {
-      d.get(t, dyRow);
-      xh.get(t, xhRow);
-      double dot = 0;
+    for (double[] block : blockDg) {
       for (int j = 0; j < c; j++) {
-        dg[j] += dyRow[j] * xhRow[j];
-        dyRow[j] *= g[j];
-        dot += dyRow[j] * xhRow[j];
+        dg[j] += block[j];
       }
-      double m = dot / c;
-      double r = rstd[t];
-      for (int j = 0; j < c; j++) {
-        dyRow[j] = r * (dyRow[j] - xhRow[j] * m);
-      }
-      o.put(t, dyRow);
     }
     gg.put(0, dg);
     return dx;
