@@ -5,8 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Moves attention rows between the token-major layout {@code [B, T, P, H, D]} (a [B·T, P·H·D]
  * matrix: qkv, or the merged heads with P = 1) and the head-major layout {@code [P, B, H, T, D]}
- * the batched GEMMs want: a permutation of D-wide rows, one host pass ({@link RowAccess}, split over the cores) instead
- * of ND4J's permuted assign.
+ * the batched GEMMs want: a permutation of D-wide rows, one host pass of row copies
+ * ({@link RowAccess#copyTo}, split over the cores) instead of ND4J's permuted assign.
  */
 final class HeadLayout {
   private HeadLayout() {}
@@ -29,7 +29,6 @@ final class HeadLayout {
     RowRanges.forEach(rows, d, (from, to) -> {
       RowAccess tok = RowAccess.of(tokenRows);
       RowAccess hd = RowAccess.of(headRows);
-      double[] row = new double[d];
       for (int tokenRow = from; tokenRow < to; tokenRow++) {
         // tokenRow = ((b·T + t)·P + p)·H + i
         int i = tokenRow % h;
@@ -37,11 +36,9 @@ final class HeadLayout {
         int bt = tokenRow / (h * parts);
         int headRow = ((p * batch + bt / seq) * h + i) * seq + bt % seq;
         if (toHeads) {
-          tok.get(tokenRow, row);
-          hd.put(headRow, row);
+          tok.copyTo(tokenRow, hd, headRow);
         } else {
-          hd.get(headRow, row);
-          tok.put(tokenRow, row);
+          hd.copyTo(headRow, tok, tokenRow);
         }
       }
     });

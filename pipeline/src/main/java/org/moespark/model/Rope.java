@@ -45,6 +45,7 @@ final class Rope {
     INDArray outRows = out.reshape('c', rows, d);
     double[] cs = cos;
     double[] sn = sin;
+    int swapped = transpose ? half : 0;
     RowRanges.forEach(rows, d, (from, to) -> {
       RowAccess src = RowAccess.of(inRows);
       RowAccess dst = RowAccess.of(outRows);
@@ -53,9 +54,12 @@ final class Rope {
       for (int row = from; row < to; row++) {
         src.get(row, x);
         int o = (row % t) * d;
-        for (int i = 0; i < d; i++) {
-          int j = i < half ? i + half : i - half;
-          y[i] = x[i] * cs[o + i] + x[j] * sn[o + (transpose ? j : i)];
+        // the halves in two loops without a branch, which Java's auto-vectoriser takes
+        for (int i = 0; i < half; i++) {
+          y[i] = x[i] * cs[o + i] + x[i + half] * sn[o + i + swapped];
+        }
+        for (int i = half; i < d; i++) {
+          y[i] = x[i] * cs[o + i] + x[i - half] * sn[o + i - swapped];
         }
         dst.put(row, y);
       }

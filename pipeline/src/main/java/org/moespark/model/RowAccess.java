@@ -41,6 +41,9 @@ public abstract class RowAccess {
   /** {@code a[row] = in[0, width)}. */
   public abstract void put(int row, double[] in);
 
+  /** {@code dst[dstRow] = this[row]}: a copy in the arrays' own type (both of it), no conversion. */
+  public abstract void copyTo(int row, RowAccess dst, int dstRow);
+
   final int at(int row) {
     return base + row * ld;
   }
@@ -58,9 +61,7 @@ public abstract class RowAccess {
     @Override
     public void get(int row, double[] out) {
       buf.get(at(row), tmp, 0, width);
-      for (int j = 0; j < width; j++) {
-        out[j] = tmp[j];
-      }
+      RowKernels.widen(tmp, out, width);
     }
 
     @Override
@@ -69,6 +70,11 @@ public abstract class RowAccess {
         tmp[j] = (float) in[j];
       }
       buf.put(at(row), tmp, 0, width);
+    }
+
+    @Override
+    public void copyTo(int row, RowAccess dst, int dstRow) {
+      ((FloatRows) dst).buf.put(dst.at(dstRow), buf, at(row), width);
     }
   }
 
@@ -88,6 +94,11 @@ public abstract class RowAccess {
     @Override
     public void put(int row, double[] in) {
       buf.put(at(row), in, 0, width);
+    }
+
+    @Override
+    public void copyTo(int row, RowAccess dst, int dstRow) {
+      ((DoubleRows) dst).buf.put(dst.at(dstRow), buf, at(row), width);
     }
   }
 }

@@ -9,6 +9,7 @@ import static org.moespark.model.RowKernels.MAX_ARG;
 import static org.moespark.model.RowKernels.MIN_ARG;
 import static org.moespark.model.RowKernels.POLY;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -20,6 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorRowKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+  /** 8 doubles, S's lanes widened: vectors only where the CPU has 512-bit registers (AVX-512). */
+  private static final VectorSpecies<Double> D = DoubleVector.SPECIES_512;
+  static final boolean WIDE = DoubleVector.SPECIES_PREFERRED.length() >= D.length();
 
   private VectorRowKernels() {}
 
@@ -52,6 +56,13 @@ final class VectorRowKernels {
       FloatVector u = av.mul(s);
       u.intoArray(a, j);
       u.mul(FloatVector.fromArray(S, b, j)).intoArray(b, j);
+    }
+  }
+
+  /** dst[j] = src[j] for j in [0, blocks), blocks a multiple of 8: float to double, exact. */
+  static void widen(float[] src, double[] dst, int blocks) {
+    for (int j = 0; j < blocks; j += S.length()) {
+      ((DoubleVector) FloatVector.fromArray(S, src, j).convertShape(VectorOperators.F2D, D, 0)).intoArray(dst, j);
     }
   }
 

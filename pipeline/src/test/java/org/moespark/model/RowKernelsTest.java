@@ -44,6 +44,18 @@ class RowKernelsTest {
     }
   }
 
+  /** float → double on vectors is the cast, special values and the tail past the lanes included. */
+  @Test
+  void widenEqualsTheCast() {
+    float[] x = {1.5f, -0f, Float.MIN_VALUE, Float.MAX_VALUE, Float.NaN, Float.NEGATIVE_INFINITY, 1e-40f,
+        3.14159f, -2.5e30f, 7f, 0.1f};
+    double[] out = new double[x.length];
+    RowKernels.widen(x, out, x.length);
+    for (int j = 0; j < x.length; j++) {
+      assertThat(Double.doubleToRawLongBits(out[j])).as("%s", x[j]).isEqualTo(Double.doubleToRawLongBits(x[j]));
+    }
+  }
+
   /**
    * Softmax and the SwiGLU gate give the same bits on vectors and on the scalar twin, for row
    * widths around the lane count and with wide logits, and match ND4J's softmax and sigmoid.
