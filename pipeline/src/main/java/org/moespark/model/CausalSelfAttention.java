@@ -39,6 +39,10 @@ final class CausalSelfAttention {
   private INDArray dSplit;
   private INDArray dqkv;
   private INDArray dx;
+  /** The q | k | v slices of split and dSplit and att's [G·T, T] rows: views made once per buffer. */
+  private INDArray[] splitParts;
+  private INDArray[] dSplitParts;
+  private INDArray attRows;
 
   CausalSelfAttention(INDArray wqkv, INDArray wqkvGrad, INDArray wo, INDArray woGrad, int heads,
       double ropeTheta) {
@@ -62,11 +66,11 @@ final class CausalSelfAttention {
     this.x = x;
     Gemm.exec(x, wqkv, qkv, false, false, 1.0, 0.0);
     HeadLayout.toHeads(qkv, split, batch, seq, 3, heads, (int) d);
-    ropeQ.forward(part(split, 0), q);
-    ropeK.forward(part(split, 1), k);
+    ropeQ.forward(splitParts[0], q);
+    ropeK.forward(splitParts[1], k);
     BatchedMatmul.exec(q, k, att, false, true);
-    HostSoftmax.causal(att.reshape(g * seq, seq));
-    BatchedMatmul.exec(att, part(split, 2), y, false, false);
+    HostSoftmax.causal(attRows);
+    BatchedMatmul.exec(att, splitParts[2], y, false, false);
     HeadLayout.toTokens(y, merged, batch, seq, 1, heads, (int) d);
     Gemm.exec(merged, wo, out, false, false, 1.0, 0.0);
     return out;
@@ -80,13 +84,13 @@ final class CausalSelfAttention {
     Gemm.exec(List.of(Gemm.call(merged, dout, woGrad, true, false, 1.0, 1.0),
         Gemm.call(dout, wo, dMerged, false, true, 1.0, 0.0)));
     HeadLayout.toHeads(dMerged, dy, b, t, 1, heads, (int) d);
-    BatchedMatmul.exec(dy, part(split, 2), dAtt, false, true);
-    BatchedMatmul.exec(att, dy, part(dSplit, 2), true, false);
-    softmaxBackward(dAtt.reshape(g * t, t), att.reshape(g * t, t));
+    BatchedMatmul.exec(dy, splitParts[2], dAtt, false, true);
+    BatchedMatmul.exec(att, dy, dSplitParts[2], true, false);
+    softmaxBackward(g * t);
     BatchedMatmul.exec(dAtt, k, dRot, false, false);
-    ropeQ.backward(dRot, part(dSplit, 0));
+    ropeQ.backward(dRot, dSplitParts[0]);
     BatchedMatmul.exec(dAtt, q, dRot, true, false);
-    ropeK.backward(dRot, part(dSplit, 1));
+    ropeK.backward(dRot, dSplitParts[1]);
     HeadLayout.toTokens(dSplit, dqkv, b, t, 3, heads, (int) d);
     Gemm.exec(List.of(Gemm.call(x, dqkv, wqkvGrad, true, false, 1.0, 1.0),
         Gemm.call(dqkv, wqkv, dx, false, true, 1.0, 0.0)));
@@ -98,10 +102,10 @@ final class CausalSelfAttention {
    * ({@link RowAccess}, split over the cores by {@link RowRanges}) over the causal part only: the masked entries have P = 0, so their dS is 0
    * (ND4J took four whole-matrix ops, two allocating the [G·T, T] product).
    */
-  private void softmaxBackward(INDArray dRows, INDArray pRows) {
-    RowRanges.forEach((int) dRows.rows(), t, (from, to) -> {
-      RowAccess dA = RowAccess.of(dRows);
-      RowAccess pA = RowAccess.of(pRows);
+  private void softmaxBackward(long rows) {
+    RowRanges.forEach((int) rows, t, (from, to) -> {
+      RowAccess dA = RowAccess.of(dAtt, t);
+      RowAccess pA = RowAccess.of(att, t);
       double[] dp = new double[t];
       double[] p = new double[t];
       for (int row = from; row < to; row++) {
@@ -125,6 +129,7 @@ final class CausalSelfAttention {
     long n = (long) batch * seq;
     b = batch;
     t = seq;
+    INDArray[] before = {split, dSplit, att};
     qkv = Buffers.ensure(qkv, type, n, 3 * c);
     split = Buffers.ensure(split, type, 3, g, seq, d);
     q = Buffers.ensure(q, type, g, seq, d);
@@ -140,10 +145,23 @@ final class CausalSelfAttention {
     dSplit = Buffers.ensure(dSplit, type, 3, g, seq, d);
     dqkv = Buffers.ensure(dqkv, type, n, 3 * c);
     dx = Buffers.ensure(dx, type, n, c);
+    if (split != before[0]) {
+      splitParts = parts(split);
+    }
+    if (dSplit != before[1]) {
+      dSplitParts = parts(dSplit);
+    }
+    if (att != before[2]) {
+      attRows = att.reshape('c', g * seq, seq);
+    }
   }
 
-  /** Slice i of a [3, G, T, D] buffer: a contiguous [G, T, D] view. */
-  private static INDArray part(INDArray split, int i) {
-    return split.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+  /** The slices of a [3, G, T, D] buffer: contiguous [G, T, D] views. */
+  private static INDArray[] parts(INDArray split) {
+    INDArray[] parts = new INDArray[3];
+    for (int i = 0; i < 3; i++) {
+      parts[i] = split.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+    }
+    return parts;
   }
 }

@@ -75,15 +75,17 @@ public final class DecoderBlock {
   public INDArray forward(INDArray x, int batch, int seq, boolean training) {
     mid = Buffers.ensure(mid, x.dataType(), x.shape());
     out = Buffers.ensure(out, x.dataType(), x.shape());
-    x.add(attn.forward(norm1.forward(x), batch, seq), mid);
-    return mid.add(ffn.forward(norm2.forward(mid), batch, training), out);
+    HostRows.add(x, attn.forward(norm1.forward(x), batch, seq), mid);
+    HostRows.add(mid, ffn.forward(norm2.forward(mid), batch, training), out);
+    return out;
   }
 
   /** dout [N, C] → dx [N, C]; accumulates every parameter gradient of the layer. */
   public INDArray backward(INDArray dout) {
     dMid = Buffers.ensure(dMid, dout.dataType(), dout.shape());
     dx = Buffers.ensure(dx, dout.dataType(), dout.shape());
-    dout.add(norm2.backward(ffn.backward(dout)), dMid);
-    return dMid.add(norm1.backward(attn.backward(dMid)), dx);
+    HostRows.add(dout, norm2.backward(ffn.backward(dout)), dMid);
+    HostRows.add(dMid, norm1.backward(attn.backward(dMid)), dx);
+    return dx;
   }
 }

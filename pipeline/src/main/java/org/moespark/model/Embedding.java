@@ -1,7 +1,6 @@
 package org.moespark.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Token embedding: {@code out[n] = wte[tokens[n]]}, wte [V, C]; backward scatter-adds rows into dwte. */
 final class Embedding {
@@ -19,7 +18,7 @@ final class Embedding {
   INDArray forward(int[] tokens) {
     this.tokens = tokens;
     out = Buffers.ensure(out, wte.dataType(), tokens.length, wte.size(1));
-    Nd4j.pullRows(wte, out, 1, tokens);
+    HostRows.gather(wte, tokens, tokens.length, out);
     return out;
   }
 

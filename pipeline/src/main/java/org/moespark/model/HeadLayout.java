@@ -24,11 +24,9 @@ final class HeadLayout {
   private static void move(INDArray tokens, INDArray heads, int batch, int seq, int parts, int h, int d,
       boolean toHeads) {
     int rows = batch * seq * parts * h;
-    INDArray tokenRows = tokens.reshape('c', rows, d);
-    INDArray headRows = heads.reshape('c', rows, d);
     RowRanges.forEach(rows, d, (from, to) -> {
-      RowAccess tok = RowAccess.of(tokenRows);
-      RowAccess hd = RowAccess.of(headRows);
+      RowAccess tok = RowAccess.of(tokens, d);
+      RowAccess hd = RowAccess.of(heads, d);
       for (int tokenRow = from; tokenRow < to; tokenRow++) {
         // tokenRow = ((b·T + t)·P + p)·H + i
         int i = tokenRow % h;

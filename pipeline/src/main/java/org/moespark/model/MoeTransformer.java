@@ -199,7 +199,7 @@ public final class MoeTransformer {
   }
 
   public void zeroGrads() {
-    params.grads().assign(0);
+    HostRows.zero(params.grads());
   }
 
   /**

@@ -100,7 +100,7 @@ public final class RmsNorm {
         }
       }
     });
-    RowAccess gg = RowAccess.of(gainGrad.reshape('c', 1, c));
+    RowAccess gg = RowAccess.of(gainGrad, c);
     double[] dg = new double[c];
     gg.get(0, dg);
     for (double[] block : blockDg) {
@@ -114,7 +114,7 @@ public final class RmsNorm {
 
   private static double[] row(INDArray vector, int c) {
     double[] v = new double[c];
-    RowAccess.of(vector.reshape('c', 1, c)).get(0, v);
+    RowAccess.of(vector, c).get(0, v);
     return v;
   }
 }

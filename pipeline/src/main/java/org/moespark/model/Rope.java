@@ -41,14 +41,12 @@ final class Rope {
     tables(t, d);
     int half = d / 2;
     int rows = (int) in.size(0) * t;
-    INDArray inRows = in.reshape('c', rows, d);
-    INDArray outRows = out.reshape('c', rows, d);
     double[] cs = cos;
     double[] sn = sin;
     int swapped = transpose ? half : 0;
     RowRanges.forEach(rows, d, (from, to) -> {
-      RowAccess src = RowAccess.of(inRows);
-      RowAccess dst = RowAccess.of(outRows);
+      RowAccess src = RowAccess.of(in, d);
+      RowAccess dst = RowAccess.of(out, d);
       double[] x = new double[d];
       double[] y = new double[d];
       for (int row = from; row < to; row++) {

@@ -1,7 +1,7 @@
 package org.moespark.model.moe;
 
 import java.util.Arrays;
-import org.moespark.model.Views;
+import org.moespark.model.HostRows;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -15,11 +15,11 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Permute, expert compute and unpermute are separate steps over experts addressed by global
  * id, so an all-to-all can later sit between them. All row movement is gathers into preallocated
- * buffers: the permutation one {@code pullRows}; the combine, its backward and the way back
- * through the permutation one host pass each ({@link HostRowLoops}: gather, scale and sum per
- * token, where ND4J needed 3-4 ops per top-k choice). The scatter-add of the combine is turned
- * into K gathers through the inverse permutation, which point dropped pairs at an all-zero row
- * (index {@code N·K}) of the expert output block.
+ * buffers, each one host pass: the permutation a row gather ({@link HostRows#gather}); the
+ * combine, its backward and the way back through the permutation gather, scale and sum per token
+ * ({@link HostRowLoops}), where ND4J needed 3-4 ops per top-k choice. The scatter-add of the
+ * combine is turned into K gathers through the inverse permutation, which point dropped pairs at
+ * an all-zero row (index {@code N·K}) of the expert output block.
  */
 public final class TokenDispatcher {
   private final int experts;
@@ -119,9 +119,7 @@ public final class TokenDispatcher {
   /** Gathers x [N, C] into expert order: rows [0, M) of the returned [N·K, C] block. */
   public INDArray permute(INDArray x) {
     ensureRows(x.dataType(), x.columns());
-    if (m > 0) {
-      Nd4j.pullRows(x, Views.prefix(xPerm, m), 1, m == rows ? tokenOfSlot : Arrays.copyOf(tokenOfSlot, m));
-    }
+    HostRows.gather(x, tokenOfSlot, m, xPerm);
     return xPerm;
   }
 
