@@ -78,7 +78,7 @@ public final class HostRows {
   }
 
   /** Sets a whole contiguous array to 0, ranges split over the cores (the gradients before a step). */
-  static void zero(INDArray a) {
+  public static void zero(INDArray a) {
     Preconditions.checkArgument(a.elementWiseStride() == 1 && a.ordering() == 'c',
         "zero needs a contiguous array, got %s", a.shapeInfoToString());
     long n = a.length();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.moespark.model.HostRows;
 import org.moespark.model.ParamBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -66,7 +67,7 @@ public final class AdamW {
   public void step(double lr, double gradScale) {
     t++;
     for (INDArray fg : frozenGrads) {
-      fg.assign(0);
+      HostRows.zero(fg);
     }
     double bc1 = 1 - Math.pow(beta1, t);
     double bc2 = 1 - Math.pow(beta2, t);

@@ -34,7 +34,7 @@ final class HostRowLoops {
         for (int r = 0; r < k; r++) {
           s.get(idx[r][t], row);
           if (copies != null) {
-            c[r].put(t, row);
+            s.copyTo(idx[r][t], c[r], t);
           }
           double g = w == null ? 1 : w[t * k + r];
           for (int j = 0; j < width; j++) {
