@@ -12,8 +12,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * views into a flat buffer are fine (their offset is honoured). FLOAT and DOUBLE.
  */
 public final class HostRows {
-  /** Elements per block of {@link #add}. */
-  private static final int ADD_BLOCK = 4096;
   /** Elements per copy of {@link #zero} from a block of zeros. */
   private static final int ZERO_CHUNK = 1 << 14;
   private static final float[] ZEROS_F = new float[ZERO_CHUNK];
@@ -150,37 +148,12 @@ public final class HostRows {
     check(a, out);
     Preconditions.checkArgument(a.equalShapes(b) && a.equalShapes(out), "add needs one shape, got %s, %s and %s",
         a.shapeInfoToString(), b.shapeInfoToString(), out.shapeInfoToString());
-    int c = (int) a.size(1);
-    int[] at = {(int) a.offset(), (int) b.offset(), (int) out.offset()};
-    RowRanges.forEach((int) a.size(0), c, (from, to) -> {
-      // blocks of whole rows, some 16 KB each: in L1 between the reads and the write
-      int block = Math.max(1, ADD_BLOCK / c) * c;
-      if (a.dataType() == DataType.FLOAT) {
-        FloatBuffer[] bufs = {a.data().asNioFloat(), b.data().asNioFloat(), out.data().asNioFloat()};
-        float[] x = new float[block];
-        float[] y = new float[block];
-        for (int i = from * c; i < to * c; i += block) {
-          int len = Math.min(block, to * c - i);
-          bufs[0].get(at[0] + i, x, 0, len);
-          bufs[1].get(at[1] + i, y, 0, len);
-          for (int j = 0; j < len; j++) {
-            x[j] += y[j];
-          }
-          bufs[2].put(at[2] + i, x, 0, len);
-        }
-      } else {
-        DoubleBuffer[] bufs = {a.data().asNioDouble(), b.data().asNioDouble(), out.data().asNioDouble()};
-        double[] x = new double[block];
-        double[] y = new double[block];
-        for (int i = from * c; i < to * c; i += block) {
-          int len = Math.min(block, to * c - i);
-          bufs[0].get(at[0] + i, x, 0, len);
-          bufs[1].get(at[1] + i, y, 0, len);
-          for (int j = 0; j < len; j++) {
-            x[j] += y[j];
-          }
-          bufs[2].put(at[2] + i, x, 0, len);
-        }
+    RowRanges.forEach((int) a.size(0), (int) a.size(1), (from, to) -> {
+      RowAccess ra = RowAccess.of(a);
+      RowAccess rb = RowAccess.of(b);
+      RowAccess ro = RowAccess.of(out);
+      for (int r = from; r < to; r++) {
+        ra.addTo(r, rb, ro);
       }
     });
   }

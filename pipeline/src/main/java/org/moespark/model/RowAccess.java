@@ -60,6 +60,9 @@ public abstract class RowAccess {
   /** {@code dst[dstRow] = this[row]}: a copy in the arrays' own type (both of it), no conversion. */
   public abstract void copyTo(int row, RowAccess dst, int dstRow);
 
+  /** {@code out[row] = this[row] + b[row]}, in the arrays' own type (all three of it). */
+  public abstract void addTo(int row, RowAccess b, RowAccess out);
+
   final int at(int row) {
     return base + row * ld;
   }
@@ -92,14 +95,33 @@ public abstract class RowAccess {
     public void copyTo(int row, RowAccess dst, int dstRow) {
       ((FloatRows) dst).buf.put(dst.at(dstRow), buf, at(row), width);
     }
+
+    @Override
+    public void addTo(int row, RowAccess b, RowAccess out) {
+      FloatRows fb = (FloatRows) b;
+      buf.get(at(row), tmp, 0, width);
+      fb.buf.get(fb.at(row), fb.tmp, 0, width);
+      for (int j = 0; j < width; j++) {
+        tmp[j] += fb.tmp[j];
+      }
+      ((FloatRows) out).buf.put(out.at(row), tmp, 0, width);
+    }
   }
 
   private static final class DoubleRows extends RowAccess {
     private final DoubleBuffer buf;
+    private double[] tmp;
 
     DoubleRows(INDArray a, int width, int ld) {
       super(width, (int) a.offset(), ld);
       buf = a.data().asNioDouble();
+    }
+
+    private double[] scratch() {
+      if (tmp == null) {
+        tmp = new double[width];
+      }
+      return tmp;
     }
 
     @Override
@@ -115,6 +137,18 @@ public abstract class RowAccess {
     @Override
     public void copyTo(int row, RowAccess dst, int dstRow) {
       ((DoubleRows) dst).buf.put(dst.at(dstRow), buf, at(row), width);
+    }
+
+    @Override
+    public void addTo(int row, RowAccess b, RowAccess out) {
+      double[] x = scratch();
+      double[] y = ((DoubleRows) b).scratch();
+      get(row, x);
+      b.get(row, y);
+      for (int j = 0; j < width; j++) {
+        x[j] += y[j];
+      }
+      out.put(row, x);
     }
   }
 }
