@@ -59,8 +59,8 @@ public final class HostRows {
 
   /**
    * {@code dst[i] = src[idx[i]]} for i in [0, m), rows split over the cores: the embedding lookup and
-   * the dispatcher's permutation. Row copies in the arrays' type; ND4J's {@code pullRows} of the
-   * same rows took some 7× as long.
+   * the dispatcher's permutation. Row copies in the arrays' type: ND4J's {@code pullRows} of the
+   * same rows took 2.1% of a demo step's samples (JFR), these copies under 0.1%.
    */
   public static void gather(INDArray src, int[] idx, int m, INDArray dst) {
     check(src, dst);
