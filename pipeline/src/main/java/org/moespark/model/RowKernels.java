@@ -5,9 +5,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The exp-bound float32 row kernels of a step, the LM head's and causal attention's softmax and
- * SwiGLU's gate, on the host: ND4J's ops spend most of their time in exp (2.4-3.4 ns/element on 2 cores), which Java's
- * auto-vectoriser cannot vectorise (JDK 17). With {@code jdk.incubator.vector} in the JVM
+ * The float32 host kernels of a step that Java's auto-vectoriser cannot vectorise (JDK 17): the
+ * exp-bound ones, the LM head's and causal attention's softmax and SwiGLU's gate (ND4J's ops spend
+ * most of their time in exp, 2.4-3.4 ns/element on 2 cores), and the conversions to float64 of the
+ * row loops and the gradient norm ({@link #widen}, {@link #sumSquares(float[], int)}). With {@code jdk.incubator.vector} in the JVM
  * ({@code --add-modules jdk.incubator.vector}: the launcher and the tests add it, executors get it
  * from {@code Sessions}) they run on 8-lane vectors ({@link VectorRowKernels}); without it, on this
  * class's scalar twin, which does the same IEEE operations in the same order (the lanes' partial
@@ -17,7 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * r = x − n·ln2 in two parts, a degree-5 polynomial, 2ⁿ from the exponent bits; arguments clamped
  * to [−87.3, 88], within 2 ulp of e^x there (tested).
  */
-final class RowKernels {
+public final class RowKernels {
   static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
   /** Lanes of the vector kernels and of the twin's partial sums. */
   static final int LANES = 8;
@@ -146,6 +147,39 @@ final class RowKernels {
     for (int j = blocks; j < n; j++) {
       dst[j] = src[j];
     }
+  }
+
+  /**
+   * Σ x[j]² over [0, n) in float64 (each square exact), as {@link #LANES} partial sums, lane l over
+   * j ≡ l (mod 8) in order, then the lanes in order and the tail: on 8-lane vectors where the JVM
+   * has them and the CPU 512-bit registers ({@link #widen}), else on this scalar twin, the same bits.
+   * The gradient norm's pass: the scalar loop with its conversions ran at a third of memory speed.
+   */
+  public static double sumSquares(float[] x, int n) {
+    return sumSquares(x, n, WIDE);
+  }
+
+  /** {@link #sumSquares(float[], int)} on vectors or on the twin. */
+  static double sumSquares(float[] x, int n, boolean vector) {
+    int blocks = n - n % LANES;
+    double[] lanes = new double[LANES];
+    if (vector) {
+      VectorRowKernels.sumSquares(x, blocks, lanes);
+    } else {
+      for (int j = 0; j < blocks; j += LANES) {
+        for (int l = 0; l < LANES; l++) {
+          lanes[l] += (double) x[j + l] * x[j + l];
+        }
+      }
+    }
+    double sum = 0;
+    for (double lane : lanes) {
+      sum += lane;
+    }
+    for (int j = blocks; j < n; j++) {
+      sum += (double) x[j] * x[j];
+    }
+    return sum;
   }
 
   /** e^x, the scalar twin of {@link VectorRowKernels#exp}, operation for operation. */

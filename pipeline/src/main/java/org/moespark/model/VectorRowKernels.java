@@ -66,6 +66,16 @@ final class VectorRowKernels {
     }
   }
 
+  /** lanes[l] = Σ x[j + l]² over j in [0, blocks) step 8, in float64 (see {@link RowKernels#sumSquares}). */
+  static void sumSquares(float[] x, int blocks, double[] lanes) {
+    DoubleVector sum = DoubleVector.zero(D);
+    for (int j = 0; j < blocks; j += S.length()) {
+      DoubleVector v = (DoubleVector) FloatVector.fromArray(S, x, j).convertShape(VectorOperators.F2D, D, 0);
+      sum = sum.add(v.mul(v));
+    }
+    sum.intoArray(lanes, 0);
+  }
+
   static FloatVector exp(FloatVector x) {
     x = x.max(MIN_ARG).min(MAX_ARG);
     FloatVector t = x.mul(LOG2E).add(MAGIC);

@@ -3,6 +3,7 @@ package org.moespark.train;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
+import org.moespark.model.RowKernels;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -61,22 +62,7 @@ public final class GradClip {
   private static double squares(FloatBuffer b, long at, int len) {
     float[] x = FLOATS.get();
     b.get((int) at, x, 0, len);
-    // four independent sums: one would wait on each add's latency
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int i = 0;
-    for (; i + 4 <= len; i += 4) {
-      s0 += (double) x[i] * x[i];
-      s1 += (double) x[i + 1] * x[i + 1];
-      s2 += (double) x[i + 2] * x[i + 2];
-      s3 += (double) x[i + 3] * x[i + 3];
-    }
-    for (; i < len; i++) {
-      s0 += (double) x[i] * x[i];
-    }
-    return (s0 + s1) + (s2 + s3);
+    return RowKernels.sumSquares(x, len);
   }
 
   private static double squares(DoubleBuffer b, long at, int len) {

@@ -56,6 +56,23 @@ class RowKernelsTest {
     }
   }
 
+  /** The sum of squares gives the same bits on vectors and on the twin, and float64's sum. */
+  @Test
+  void sumSquaresVectorAndTwinGiveTheSameBits() {
+    SplittableRandom rnd = new SplittableRandom(5);
+    for (int n : new int[] {0, 1, 7, 8, 9, 1000, 16384}) {
+      float[] x = new float[n];
+      double exact = 0;
+      for (int j = 0; j < n; j++) {
+        x[j] = (float) (rnd.nextGaussian() * (j % 7 == 0 ? 1e3 : 1e-3));
+        exact += (double) x[j] * x[j];
+      }
+      double twin = RowKernels.sumSquares(x, n, false);
+      assertThat(RowKernels.sumSquares(x, n, true)).as("n=%d", n).isEqualTo(twin);
+      assertThat(twin).isCloseTo(exact, within(1e-12 * exact + 1e-300));
+    }
+  }
+
   /**
    * Softmax and the SwiGLU gate give the same bits on vectors and on the scalar twin, for row
    * widths around the lane count and with wide logits, and match ND4J's softmax and sigmoid.
