@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * to [−87.3, 88], within 2 ulp of e^x there (tested).
  */
 public final class RowKernels {
-  static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+  public static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
   /** Lanes of the vector kernels and of the twin's partial sums. */
   static final int LANES = 8;
   /** Conversions on vectors ({@link #widen}). */

@@ -3,9 +3,12 @@ package org.moespark.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.moespark.model.ParamBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 class AdamWTest {
   private static final double LR = 0.01;
@@ -101,6 +104,34 @@ class AdamWTest {
     }
     // the buffer is left as the caller filled it
     assertThat(folded.grads().getDouble(0)).isEqualTo(-3.0);
+  }
+
+  /** The float32 update on vectors gives the twin's bits, ranges with tails past the 8 lanes included. */
+  @Test
+  void vectorUpdateGivesTheTwinsBits() {
+    int n = 3 * AdamWKernel.CHUNK + 13;
+    java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+    INDArray[][] state = new INDArray[2][4];
+    for (int k = 0; k < 4; k++) {
+      float[] x = new float[n];
+      for (int i = 0; i < n; i++) {
+        x[i] = (float) (k == 3 ? Math.abs(r.nextGaussian()) * 1e-4 : r.nextGaussian());
+      }
+      state[0][k] = Nd4j.createFromArray(x);
+      state[1][k] = Nd4j.createFromArray(x.clone());
+    }
+    float p0Last = state[0][0].getFloat(n - 1);
+    List<AdamWKernel.Range> ranges = List.of(new AdamWKernel.Range(0, 1001, 0.999, 1e-3),
+        new AdamWKernel.Range(1001, n, 1.0, 2e-3));
+    AdamWKernel kernel = new AdamWKernel(B1, B2, EPS);
+    for (int step = 0; step < 3; step++) {
+      kernel.run(state[0][0], state[0][1], state[0][2], state[0][3], ranges, 0.7, true);
+      kernel.run(state[1][0], state[1][1], state[1][2], state[1][3], ranges, 0.7, false);
+    }
+    for (int k : new int[] {0, 2, 3}) {
+      assertThat(state[0][k].toFloatVector()).as("buffer %d", k).containsExactly(state[1][k].toFloatVector());
+    }
+    assertThat(state[0][0].getFloat(n - 1)).as("the tail was updated").isNotEqualTo(p0Last);
   }
 
   @Test
