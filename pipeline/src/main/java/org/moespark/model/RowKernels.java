@@ -8,11 +8,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The float32 host kernels of a step that Java's auto-vectoriser cannot vectorise (JDK 17): the
  * exp-bound ones, the LM head's and causal attention's softmax and SwiGLU's gate (ND4J's ops spend
  * most of their time in exp, 2.4-3.4 ns/element on 2 cores), and the conversions to float64 of the
- * row loops and the gradient norm ({@link #widen}, {@link #sumSquares(float[], int)}). With {@code jdk.incubator.vector} in the JVM
- * ({@code --add-modules jdk.incubator.vector}: the launcher and the tests add it, executors get it
- * from {@code Sessions}) they run on 8-lane vectors ({@link VectorRowKernels}); without it, on this
- * class's scalar twin, which does the same IEEE operations in the same order (the lanes' partial
- * sums included), so both give the same bits (tested) and a JVM without the module only runs slower.
+ * row loops and the gradient norm ({@link #widen}, {@link #sumSquares(float[], int)}). With
+ * {@code jdk.incubator.vector} in the JVM ({@code --add-modules jdk.incubator.vector}: the launcher
+ * and the tests add it, executors get it from {@code Sessions}) they run on 8-lane vectors
+ * ({@link VectorRowKernels}); without it, on this class's scalar twin, which does the same IEEE
+ * operations in the same order (the lanes' partial sums included), so both give the same bits
+ * (tested) and a JVM without the module only runs slower.
  *
  * <p>e^x is Cephes' expf (Moshier 1984): n = round(x·log₂e) by the 1.5·2²³ rounding trick,
  * r = x − n·ln2 in two parts, a degree-5 polynomial, 2ⁿ from the exponent bits; arguments clamped
