@@ -27,13 +27,28 @@ final class VectorRowKernels {
 
   private VectorRowKernels() {}
 
-  /** The largest of x[0, blocks) and {@code max}: Math.max's order-free result, so the twin's bits. */
+  /**
+   * The largest of x[0, blocks) and {@code max}: Math.max's order-free result, so the twin's bits.
+   * Four running maxima: a vector max with Math.max's NaN and −0 rules takes some 10 cycles on
+   * JDK 17, so one chain ran at 0.7 ns per element.
+   */
   static float max(float[] x, int blocks, float max) {
-    FloatVector m = FloatVector.broadcast(S, max);
-    for (int j = 0; j < blocks; j += S.length()) {
-      m = m.max(FloatVector.fromArray(S, x, j));
+    int l = S.length();
+    FloatVector m0 = FloatVector.broadcast(S, max);
+    FloatVector m1 = m0;
+    FloatVector m2 = m0;
+    FloatVector m3 = m0;
+    int j = 0;
+    for (; j + 4 * l <= blocks; j += 4 * l) {
+      m0 = m0.max(FloatVector.fromArray(S, x, j));
+      m1 = m1.max(FloatVector.fromArray(S, x, j + l));
+      m2 = m2.max(FloatVector.fromArray(S, x, j + 2 * l));
+      m3 = m3.max(FloatVector.fromArray(S, x, j + 3 * l));
     }
-    return m.reduceLanes(VectorOperators.MAX);
+    for (; j < blocks; j += l) {
+      m0 = m0.max(FloatVector.fromArray(S, x, j));
+    }
+    return m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX);
   }
 
   /** x[j] ← e^(x[j] − shift) for j in [0, blocks), blocks a multiple of 8; lanes ← the lanes' sums. */
@@ -76,8 +91,14 @@ final class VectorRowKernels {
     sum.intoArray(lanes, 0);
   }
 
+  /**
+   * The clamp is two compares and blends, which give Math.max/min's results for these bounds (a NaN
+   * compares false and stays NaN; no bound is ±0): the vector max and min with Math's rules cost
+   * as much as the polynomial on JDK 17.
+   */
   static FloatVector exp(FloatVector x) {
-    x = x.max(MIN_ARG).min(MAX_ARG);
+    x = x.blend(MIN_ARG, x.compare(VectorOperators.LT, MIN_ARG));
+    x = x.blend(MAX_ARG, x.compare(VectorOperators.GT, MAX_ARG));
     FloatVector t = x.mul(LOG2E).add(MAGIC);
     FloatVector n = t.sub(MAGIC);
     FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));

@@ -42,6 +42,36 @@ class RowKernelsTest {
         assertThat(lanes[l]).as("e^%s", x[i + l]).isEqualTo(RowKernels.exp(x[i + l]));
       }
     }
+    // the vector clamp (compares and blends) against the twin's Math.max/min, at and past the bounds
+    float[] special = {-1e9f, 1e9f, Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY,
+        Math.nextDown(RowKernels.MIN_ARG), Math.nextUp(RowKernels.MAX_ARG), -0f};
+    VectorRowKernels.exp(jdk.incubator.vector.FloatVector.fromArray(
+        jdk.incubator.vector.FloatVector.SPECIES_256, special, 0)).intoArray(lanes, 0);
+    for (int l = 0; l < 8; l++) {
+      assertThat(Float.floatToRawIntBits(lanes[l])).as("e^%s", special[l])
+          .isEqualTo(Float.floatToRawIntBits(RowKernels.exp(special[l])));
+    }
+  }
+
+  /** The vector max (four running maxima) is Math.max's fold: NaN wins, +0 beats −0, any length. */
+  @Test
+  void vectorMaxIsMathMaxFold() {
+    SplittableRandom rnd = new SplittableRandom(5);
+    for (int blocks : new int[] {8, 24, 32, 40, 2048}) {
+      for (float planted : new float[] {Float.NaN, 0f, -0f, 1e30f}) {
+        float[] x = new float[blocks];
+        for (int j = 0; j < blocks; j++) {
+          x[j] = planted == 0f ? -0f - (float) rnd.nextDouble() : (float) rnd.nextGaussian();
+        }
+        x[rnd.nextInt(blocks)] = planted;
+        float expected = Float.NEGATIVE_INFINITY;
+        for (float v : x) {
+          expected = Math.max(expected, v);
+        }
+        assertThat(Float.floatToRawIntBits(VectorRowKernels.max(x, blocks, Float.NEGATIVE_INFINITY)))
+            .as("max of %s with %s", blocks, planted).isEqualTo(Float.floatToRawIntBits(expected));
+      }
+    }
   }
 
   /** float → double on vectors is the cast, special values and the tail past the lanes included. */
