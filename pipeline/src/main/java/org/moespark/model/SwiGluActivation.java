@@ -1,5 +1,6 @@
 package org.moespark.model;
 
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
@@ -93,10 +94,16 @@ public final class SwiGluActivation {
 
   /**
    * db = dg ⊙ silu(a); da = dg ⊙ b ⊙ silu'(a), silu' = σ + silu·(1 − σ); on rows [0, m), in one
-   * host pass per row ({@link RowAccess}, rows split over the cores by {@link RowRanges}) over the kept σ and silu: no exp, so the six ND4J ops it
-   * replaces were pure memory traffic.
+   * host pass per row (rows split over the cores by {@link RowRanges}) over the kept σ and silu: no
+   * exp, so the six ND4J ops it replaces were pure memory traffic. float32 computes in float32 on
+   * its own rows (Java vectorises the loop; the way through float64 {@link RowAccess} rows spent
+   * most of its time converting), float64 through RowAccess.
    */
   public void backward(long m) {
+    if (type == DataType.FLOAT) {
+      RowRanges.forEach((int) m, hidden, this::backwardFloat);
+      return;
+    }
     INDArray dgm = top(dg, m);
     INDArray silum = top(silu, m);
     INDArray sigm = top(sig, m);
@@ -129,6 +136,32 @@ public final class SwiGluActivation {
         dbRows.put(r, u);
       }
     });
+  }
+
+  /** {@link #backward} on float32 rows [from, to): the buffers are whole arrays, rows at r·F (dh's at r·2F). */
+  private void backwardFloat(int from, int to) {
+    FloatBuffer dgBuf = dg.data().asNioFloat();
+    FloatBuffer siluBuf = silu.data().asNioFloat();
+    FloatBuffer sigBuf = sig.data().asNioFloat();
+    FloatBuffer bBuf = b.data().asNioFloat();
+    FloatBuffer dhBuf = dh.data().asNioFloat();
+    float[] d = new float[hidden];
+    float[] u = new float[hidden];
+    float[] sg = new float[hidden];
+    float[] br = new float[hidden];
+    for (int r = from; r < to; r++) {
+      int at = r * hidden;
+      dgBuf.get(at, d);
+      siluBuf.get(at, u);
+      sigBuf.get(at, sg);
+      bBuf.get(at, br);
+      for (int j = 0; j < hidden; j++) {
+        br[j] = d[j] * br[j] * (sg[j] + u[j] * (1 - sg[j]));
+        u[j] = d[j] * u[j];
+      }
+      dhBuf.put(2 * at, br);
+      dhBuf.put(2 * at + hidden, u);
+    }
   }
 
   private INDArray top(INDArray buf, long m) {

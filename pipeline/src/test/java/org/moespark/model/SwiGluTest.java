@@ -49,4 +49,34 @@ class SwiGluTest {
     ffn.backward(r);
     assertThat(w2Grad.equalsWithEps(once.mul(2), 1e-12)).isTrue();
   }
+
+  /** float32 computes in float32 on its own rows: the float64 path's result to float32 rounding. */
+  @Test
+  void float32BackwardMatchesFloat64() {
+    int rows = 300;
+    int f = 67;
+    int m = 257; // a prefix of the buffers, over 16384 elements so that it splits over the cores
+    Nd4j.getRandom().setSeed(3);
+    INDArray a = Nd4j.randn(DataType.FLOAT, rows, f);
+    INDArray b = Nd4j.randn(DataType.FLOAT, rows, f);
+    INDArray dg = Nd4j.randn(DataType.FLOAT, rows, f);
+    INDArray[] dh = new INDArray[2];
+    DataType[] types = {DataType.FLOAT, DataType.DOUBLE};
+    for (int i = 0; i < 2; i++) {
+      SwiGluActivation act = new SwiGluActivation(f, types[i]);
+      act.ensure(rows);
+      act.a().assign(a);
+      act.b().assign(b);
+      act.forward(m);
+      act.dg().assign(dg);
+      act.dh().assign(7);
+      act.backward(m);
+      dh[i] = act.dh().castTo(DataType.DOUBLE);
+    }
+    INDArray diff = Transforms.abs(dh[0].sub(dh[1]).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, m)));
+    INDArray scale = Transforms.abs(dh[1].get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, m))).add(1);
+    assertThat(diff.div(scale).maxNumber().doubleValue()).isLessThan(1e-6);
+    // rows past m are not touched
+    assertThat(dh[0].getRow(m).minNumber().doubleValue()).isEqualTo(7.0);
+  }
 }
