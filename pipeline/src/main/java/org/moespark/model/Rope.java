@@ -1,5 +1,8 @@
 package org.moespark.model;
 
+import java.nio.FloatBuffer;
+import org.nd4j.common.base.Preconditions;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -12,8 +15,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class Rope {
   private final double theta;
   private final double scale;
+  /** Elements per block of rows that the float32 pass reads and writes at once. */
+  private static final int BLOCK = 4096;
   private double[] cos;
   private double[] sin;
+  private float[] cosF;
+  private float[] sinF;
 
   Rope(double theta, double scale) {
     this.theta = theta;
@@ -31,19 +38,28 @@ final class Rope {
   }
 
   /**
-   * One host pass over the [G·T, D] rows ({@link RowAccess}, split over the cores; ND4J needed two strided assigns and
+   * One host pass over the [G·T, D] rows, split over the cores (ND4J needed two strided assigns and
    * four broadcast ops): {@code out[i] = in[i]·cos[i] + in[swap(i)]·sin±[i]}, or for the transpose
-   * {@code out[i] = in[i]·cos[i] + in[swap(i)]·sin±[swap(i)]}.
+   * {@code out[i] = in[i]·cos[i] + in[swap(i)]·sin±[swap(i)]}. float32 computes in float32 on
+   * blocks of rows read and written whole (a head's D-wide rows through {@link RowAccess} spent
+   * more time on the row calls and the conversions than on the rotation), float64 through RowAccess.
    */
   private void rotate(INDArray in, INDArray out, boolean transpose) {
     int t = (int) in.size(1);
     int d = (int) in.size(2);
     tables(t, d);
-    int half = d / 2;
     int rows = (int) in.size(0) * t;
+    int swapped = transpose ? d / 2 : 0;
+    if (in.dataType() == DataType.FLOAT) {
+      Preconditions.checkArgument(in.ordering() == 'c' && in.elementWiseStride() == 1 && out.ordering() == 'c'
+          && out.elementWiseStride() == 1, "rope needs contiguous c-order arrays, got %s and %s",
+          in.shapeInfoToString(), out.shapeInfoToString());
+      RowRanges.forEach(rows, d, (from, to) -> rotateFloat(in, out, from, to, t, d, swapped));
+      return;
+    }
+    int half = d / 2;
     double[] cs = cos;
     double[] sn = sin;
-    int swapped = transpose ? half : 0;
     RowRanges.forEach(rows, d, (from, to) -> {
       RowAccess src = RowAccess.of(in, d);
       RowAccess dst = RowAccess.of(out, d);
@@ -64,6 +80,36 @@ final class Rope {
     });
   }
 
+  /** {@link #rotate} on float32 rows [from, to), {@link #BLOCK} elements' worth of whole rows at a time. */
+  private void rotateFloat(INDArray in, INDArray out, int from, int to, int t, int d, int swapped) {
+    FloatBuffer src = in.data().asNioFloat();
+    FloatBuffer dst = out.data().asNioFloat();
+    int srcAt = (int) in.offset();
+    int dstAt = (int) out.offset();
+    float[] cs = cosF;
+    float[] sn = sinF;
+    int half = d / 2;
+    int chunk = Math.max(1, BLOCK / d);
+    float[] x = new float[chunk * d];
+    float[] y = new float[chunk * d];
+    for (int r0 = from; r0 < to; r0 += chunk) {
+      int r1 = Math.min(to, r0 + chunk);
+      int n = (r1 - r0) * d;
+      src.get(srcAt + r0 * d, x, 0, n);
+      for (int row = r0; row < r1; row++) {
+        int b = (row - r0) * d;
+        int o = (row % t) * d;
+        for (int i = 0; i < half; i++) {
+          y[b + i] = x[b + i] * cs[o + i] + x[b + i + half] * sn[o + i + swapped];
+        }
+        for (int i = half; i < d; i++) {
+          y[b + i] = x[b + i] * cs[o + i] + x[b + i - half] * sn[o + i - swapped];
+        }
+      }
+      dst.put(dstAt + r0 * d, y, 0, n);
+    }
+  }
+
   private void tables(int t, int d) {
     if (cos != null && cos.length == t * d) {
       return;
@@ -81,6 +127,12 @@ final class Rope {
         sin[p * d + i] = -sv;
         sin[p * d + half + i] = sv;
       }
+    }
+    cosF = new float[t * d];
+    sinF = new float[t * d];
+    for (int i = 0; i < t * d; i++) {
+      cosF[i] = (float) cos[i];
+      sinF[i] = (float) sin[i];
     }
   }
 }
