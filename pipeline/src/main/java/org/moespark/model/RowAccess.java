@@ -57,6 +57,12 @@ public abstract class RowAccess {
   /** {@code a[row] = in[0, width)}. */
   public abstract void put(int row, double[] in);
 
+  /** float32 rows only: {@code out[0, width) = a[row]}, no conversion (float32 host loops). */
+  public abstract void get(int row, float[] out);
+
+  /** float32 rows only: {@code a[row] = in[0, width)}. */
+  public abstract void put(int row, float[] in);
+
   /** {@code dst[dstRow] = this[row]}: a copy in the arrays' own type (both of it), no conversion. */
   public abstract void copyTo(int row, RowAccess dst, int dstRow);
 
@@ -89,6 +95,16 @@ public abstract class RowAccess {
         tmp[j] = (float) in[j];
       }
       buf.put(at(row), tmp, 0, width);
+    }
+
+    @Override
+    public void get(int row, float[] out) {
+      buf.get(at(row), out, 0, width);
+    }
+
+    @Override
+    public void put(int row, float[] in) {
+      buf.put(at(row), in, 0, width);
     }
 
     @Override
@@ -132,6 +148,16 @@ public abstract class RowAccess {
     @Override
     public void put(int row, double[] in) {
       buf.put(at(row), in, 0, width);
+    }
+
+    @Override
+    public void get(int row, float[] out) {
+      throw new UnsupportedOperationException("float32 rows only; these are float64");
+    }
+
+    @Override
+    public void put(int row, float[] in) {
+      throw new UnsupportedOperationException("float32 rows only; these are float64");
     }
 
     @Override

@@ -162,14 +162,23 @@ public final class RowKernels {
 
   /** {@link #sumSquares(float[], int)} on vectors or on the twin. */
   static double sumSquares(float[] x, int n, boolean vector) {
+    return dot(x, x, n, vector);
+  }
+
+  /** Σ a[j]·b[j] over [0, n) in float64, each product exact, in {@link #sumSquares}'s order and lanes. */
+  public static double dot(float[] a, float[] b, int n) {
+    return dot(a, b, n, WIDE);
+  }
+
+  static double dot(float[] a, float[] b, int n, boolean vector) {
     int blocks = n - n % LANES;
     double[] lanes = new double[LANES];
     if (vector) {
-      VectorRowKernels.sumSquares(x, blocks, lanes);
+      VectorRowKernels.dot(a, b, blocks, lanes);
     } else {
       for (int j = 0; j < blocks; j += LANES) {
         for (int l = 0; l < LANES; l++) {
-          lanes[l] += (double) x[j + l] * x[j + l];
+          lanes[l] += (double) a[j + l] * b[j + l];
         }
       }
     }
@@ -178,7 +187,7 @@ public final class RowKernels {
       sum += lane;
     }
     for (int j = blocks; j < n; j++) {
-      sum += (double) x[j] * x[j];
+      sum += (double) a[j] * b[j];
     }
     return sum;
   }

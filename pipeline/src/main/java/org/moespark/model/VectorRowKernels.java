@@ -81,12 +81,13 @@ final class VectorRowKernels {
     }
   }
 
-  /** lanes[l] = Σ x[j + l]² over j in [0, blocks) step 8, in float64 (see {@link RowKernels#sumSquares}). */
-  static void sumSquares(float[] x, int blocks, double[] lanes) {
+  /** lanes[l] = Σ a[j + l]·b[j + l] over j in [0, blocks) step 8, in float64 (see {@link RowKernels#dot}). */
+  static void dot(float[] a, float[] b, int blocks, double[] lanes) {
     DoubleVector sum = DoubleVector.zero(D);
     for (int j = 0; j < blocks; j += S.length()) {
-      DoubleVector v = (DoubleVector) FloatVector.fromArray(S, x, j).convertShape(VectorOperators.F2D, D, 0);
-      sum = sum.add(v.mul(v));
+      DoubleVector u = (DoubleVector) FloatVector.fromArray(S, a, j).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector v = (DoubleVector) FloatVector.fromArray(S, b, j).convertShape(VectorOperators.F2D, D, 0);
+      sum = sum.add(u.mul(v));
     }
     sum.intoArray(lanes, 0);
   }

@@ -100,6 +100,15 @@ class RowKernelsTest {
       double twin = RowKernels.sumSquares(x, n, false);
       assertThat(RowKernels.sumSquares(x, n, true)).as("n=%d", n).isEqualTo(twin);
       assertThat(twin).isCloseTo(exact, within(1e-12 * exact + 1e-300));
+      float[] y = new float[n];
+      double exactDot = 0;
+      for (int j = 0; j < n; j++) {
+        y[j] = (float) rnd.nextGaussian();
+        exactDot += (double) x[j] * y[j];
+      }
+      double dotTwin = RowKernels.dot(x, y, n, false);
+      assertThat(RowKernels.dot(x, y, n, true)).as("dot n=%d", n).isEqualTo(dotTwin);
+      assertThat(dotTwin).isCloseTo(exactDot, within(1e-12 * Math.sqrt(exact * n) + 1e-300));
     }
   }
 
