@@ -99,13 +99,31 @@ final class CausalSelfAttention {
 
   /**
    * dS = P ⊙ (dP − rowsum(dP ⊙ P)) in place over the [G·T, T] rows, one host pass per row
-   * ({@link RowAccess}, split over the cores by {@link RowRanges}) over the causal part only: the masked entries have P = 0, so their dS is 0
-   * (ND4J took four whole-matrix ops, two allocating the [G·T, T] product).
+   * ({@link RowAccess}, split over the cores by {@link RowRanges}) over the causal part only: the
+   * masked entries have P = 0, so their dS is 0 (ND4J took four whole-matrix ops, two allocating the
+   * [G·T, T] product). float32 computes in float32 but for the row sum ({@link RowKernels#dot}).
    */
   private void softmaxBackward(long rows) {
+    boolean single = att.dataType() == DataType.FLOAT;
     RowRanges.forEach((int) rows, t, (from, to) -> {
       RowAccess dA = RowAccess.of(dAtt, t);
       RowAccess pA = RowAccess.of(att, t);
+      if (single) {
+        float[] dp = new float[t];
+        float[] p = new float[t];
+        for (int row = from; row < to; row++) {
+          dA.get(row, dp);
+          pA.get(row, p);
+          int n = row % t + 1;
+          float dot = (float) RowKernels.dot(dp, p, n);
+          for (int j = 0; j < n; j++) {
+            dp[j] = p[j] * (dp[j] - dot);
+          }
+          java.util.Arrays.fill(dp, n, t, 0);
+          dA.put(row, dp);
+        }
+        return;
+      }
       double[] dp = new double[t];
       double[] p = new double[t];
       for (int row = from; row < to; row++) {
