@@ -39,6 +39,32 @@ class MoeTransformerTest {
     assertThat(last).isLessThan(0.5 * first);
   }
 
+  /**
+   * The float32 host passes (norms, RoPE, attention's softmax, SwiGLU, the dispatcher's gathers and
+   * dot products) give the float64 model's loss and gradients to float32 rounding, from the same
+   * parameters.
+   */
+  @Test
+  void float32LossAndGradientsMatchFloat64() {
+    MoeTransformer d = MoeTransformer.create(tiny("SOFTMAX", 0), DataType.DOUBLE, 3);
+    MoeTransformer f = MoeTransformer.create(tiny("SOFTMAX", 0), DataType.FLOAT, 3);
+    f.params().params().assign(d.params().params());
+    int[][] tokens = ModelBench.randomTokens(4, 17, 32, 8);
+    double[] ce = new double[2];
+    MoeTransformer[] models = {f, d};
+    for (int i = 0; i < 2; i++) {
+      models[i].zeroGrads();
+      ce[i] = models[i].forward(tokens, true).ce();
+      models[i].backward();
+    }
+    assertThat(ce[0]).isCloseTo(ce[1], org.assertj.core.data.Offset.offset(1e-5 * ce[1]));
+    for (ParamBuffer.Slot slot : d.params().slots()) {
+      INDArray expected = d.params().grad(slot.name());
+      double err = f.params().grad(slot.name()).castTo(DataType.DOUBLE).sub(expected).amaxNumber().doubleValue();
+      assertThat(err).as(slot.name()).isLessThanOrEqualTo(1e-4 * expected.amaxNumber().doubleValue() + 1e-12);
+    }
+  }
+
   @Test
   void tokenArrayForwardEqualsIntForwardAndLogitsHaveOneRowPerPosition() {
     MoeTransformer m = MoeTransformer.create(tiny("SOFTMAX", 0), DataType.DOUBLE, 3);
