@@ -81,12 +81,16 @@ final class VectorRowKernels {
     }
   }
 
-  /** lanes[l] = Σ a[j + l]·b[j + l] over j in [0, blocks) step 8, in float64 (see {@link RowKernels#dot}). */
+  /**
+   * lanes[l] = Σ a[j + l]·b[j + l] over j in [0, blocks) step 8, in float64 (see {@link RowKernels#dot}).
+   * A sum of squares (b == a) loads and converts once: the gradient norm's pass is bound by them.
+   */
   static void dot(float[] a, float[] b, int blocks, double[] lanes) {
     DoubleVector sum = DoubleVector.zero(D);
     for (int j = 0; j < blocks; j += S.length()) {
       DoubleVector u = (DoubleVector) FloatVector.fromArray(S, a, j).convertShape(VectorOperators.F2D, D, 0);
-      DoubleVector v = (DoubleVector) FloatVector.fromArray(S, b, j).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector v = b == a ? u
+          : (DoubleVector) FloatVector.fromArray(S, b, j).convertShape(VectorOperators.F2D, D, 0);
       sum = sum.add(u.mul(v));
     }
     sum.intoArray(lanes, 0);
