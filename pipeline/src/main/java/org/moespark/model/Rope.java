@@ -1,7 +1,5 @@
 package org.moespark.model;
 
-import java.nio.FloatBuffer;
-import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -40,9 +38,10 @@ final class Rope {
   /**
    * One host pass over the [G·T, D] rows, split over the cores (ND4J needed two strided assigns and
    * four broadcast ops): {@code out[i] = in[i]·cos[i] + in[swap(i)]·sin±[i]}, or for the transpose
-   * {@code out[i] = in[i]·cos[i] + in[swap(i)]·sin±[swap(i)]}. float32 computes in float32 on
-   * blocks of rows read and written whole (a head's D-wide rows through {@link RowAccess} spent
-   * more time on the row calls and the conversions than on the rotation), float64 through RowAccess.
+   * {@code out[i] = in[i]·cos[i] + in[swap(i)]·sin±[swap(i)]}, through {@link RowAccess}. float32
+   * computes in float32 on blocks of whole rows, one copy each way per block (a head's D-wide rows
+   * one call each, converted to float64, spent more time on the calls and the conversions than on
+   * the rotation); float64 row by row.
    */
   private void rotate(INDArray in, INDArray out, boolean transpose) {
     int t = (int) in.size(1);
@@ -51,10 +50,8 @@ final class Rope {
     int rows = (int) in.size(0) * t;
     int swapped = transpose ? d / 2 : 0;
     if (in.dataType() == DataType.FLOAT) {
-      Preconditions.checkArgument(in.ordering() == 'c' && in.elementWiseStride() == 1 && out.ordering() == 'c'
-          && out.elementWiseStride() == 1, "rope needs contiguous c-order arrays, got %s and %s",
-          in.shapeInfoToString(), out.shapeInfoToString());
-      RowRanges.forEach(rows, d, (from, to) -> rotateFloat(in, out, from, to, t, d, swapped));
+      RowRanges.forEach(rows, d, (from, to) -> rotateFloat(RowAccess.of(in, d), RowAccess.of(out, d), from, to, t,
+          swapped));
       return;
     }
     int half = d / 2;
@@ -81,11 +78,8 @@ final class Rope {
   }
 
   /** {@link #rotate} on float32 rows [from, to), {@link #BLOCK} elements' worth of whole rows at a time. */
-  private void rotateFloat(INDArray in, INDArray out, int from, int to, int t, int d, int swapped) {
-    FloatBuffer src = in.data().asNioFloat();
-    FloatBuffer dst = out.data().asNioFloat();
-    int srcAt = (int) in.offset();
-    int dstAt = (int) out.offset();
+  private void rotateFloat(RowAccess src, RowAccess dst, int from, int to, int t, int swapped) {
+    int d = src.width;
     float[] cs = cosF;
     float[] sn = sinF;
     int half = d / 2;
@@ -95,7 +89,7 @@ final class Rope {
     for (int r0 = from; r0 < to; r0 += chunk) {
       int r1 = Math.min(to, r0 + chunk);
       int n = (r1 - r0) * d;
-      src.get(srcAt + r0 * d, x, 0, n);
+      src.get(r0, r1 - r0, x);
       int o = (r0 % t) * d;
       for (int b = 0; b < n; b += d) {
         // both halves in one loop: half as many short loops, which cost more than their arithmetic
@@ -107,7 +101,7 @@ final class Rope {
         }
         o = o + d == cs.length ? 0 : o + d;
       }
-      dst.put(dstAt + r0 * d, y, 0, n);
+      dst.put(r0, r1 - r0, y);
     }
   }
 

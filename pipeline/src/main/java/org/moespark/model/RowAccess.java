@@ -58,10 +58,20 @@ public abstract class RowAccess {
   public abstract void put(int row, double[] in);
 
   /** float32 rows only: {@code out[0, width) = a[row]}, no conversion (float32 host loops). */
-  public abstract void get(int row, float[] out);
+  public final void get(int row, float[] out) {
+    get(row, 1, out);
+  }
 
   /** float32 rows only: {@code a[row] = in[0, width)}. */
-  public abstract void put(int row, float[] in);
+  public final void put(int row, float[] in) {
+    put(row, 1, in);
+  }
+
+  /** float32 rows only: rows [row, row + count) into {@code out}, one after another. */
+  public abstract void get(int row, int count, float[] out);
+
+  /** float32 rows only: rows [row, row + count) from {@code in}, one after another. */
+  public abstract void put(int row, int count, float[] in);
 
   /** {@code dst[dstRow] = this[row]}: a copy in the arrays' own type (both of it), no conversion. */
   public abstract void copyTo(int row, RowAccess dst, int dstRow);
@@ -71,6 +81,11 @@ public abstract class RowAccess {
 
   final int at(int row) {
     return base + row * ld;
+  }
+
+  /** Rows back to back: a block of rows is one run of elements. */
+  final boolean contiguous() {
+    return ld == width;
   }
 
   private static final class FloatRows extends RowAccess {
@@ -98,13 +113,25 @@ public abstract class RowAccess {
     }
 
     @Override
-    public void get(int row, float[] out) {
-      buf.get(at(row), out, 0, width);
+    public void get(int row, int count, float[] out) {
+      if (contiguous()) {
+        buf.get(at(row), out, 0, count * width);
+        return;
+      }
+      for (int i = 0; i < count; i++) {
+        buf.get(at(row + i), out, i * width, width);
+      }
     }
 
     @Override
-    public void put(int row, float[] in) {
-      buf.put(at(row), in, 0, width);
+    public void put(int row, int count, float[] in) {
+      if (contiguous()) {
+        buf.put(at(row), in, 0, count * width);
+        return;
+      }
+      for (int i = 0; i < count; i++) {
+        buf.put(at(row + i), in, i * width, width);
+      }
     }
 
     @Override
@@ -151,12 +178,12 @@ public abstract class RowAccess {
     }
 
     @Override
-    public void get(int row, float[] out) {
+    public void get(int row, int count, float[] out) {
       throw new UnsupportedOperationException("float32 rows only; these are float64");
     }
 
     @Override
-    public void put(int row, float[] in) {
+    public void put(int row, int count, float[] in) {
       throw new UnsupportedOperationException("float32 rows only; these are float64");
     }
 
