@@ -1,6 +1,5 @@
 package org.moespark.model;
 
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
@@ -138,29 +137,31 @@ public final class SwiGluActivation {
     });
   }
 
-  /** {@link #backward} on float32 rows [from, to): the buffers are whole arrays, rows at r·F (dh's at r·2F). */
+  /** {@link #backward} on float32 rows [from, to): whole arrays as rows, no views; dh's row is [da | db]. */
   private void backwardFloat(int from, int to) {
-    FloatBuffer dgBuf = dg.data().asNioFloat();
-    FloatBuffer siluBuf = silu.data().asNioFloat();
-    FloatBuffer sigBuf = sig.data().asNioFloat();
-    FloatBuffer bBuf = b.data().asNioFloat();
-    FloatBuffer dhBuf = dh.data().asNioFloat();
+    RowAccess dgRows = RowAccess.of(dg, hidden);
+    RowAccess siluRows = RowAccess.of(silu, hidden);
+    RowAccess sigRows = RowAccess.of(sig, hidden);
+    RowAccess bRows = RowAccess.of(b, hidden);
+    RowAccess dhRows = RowAccess.of(dh, 2 * hidden);
     float[] d = new float[hidden];
     float[] u = new float[hidden];
     float[] sg = new float[hidden];
     float[] br = new float[hidden];
+    float[] dhr = new float[2 * hidden];
     for (int r = from; r < to; r++) {
-      int at = r * hidden;
-      dgBuf.get(at, d);
-      siluBuf.get(at, u);
-      sigBuf.get(at, sg);
-      bBuf.get(at, br);
+      dgRows.get(r, d);
+      siluRows.get(r, u);
+      sigRows.get(r, sg);
+      bRows.get(r, br);
+      // in place, then into dh's row: stores at dhr[hidden + j] kept Java from vectorising (2.6x slower)
       for (int j = 0; j < hidden; j++) {
         br[j] = d[j] * br[j] * (sg[j] + u[j] * (1 - sg[j]));
         u[j] = d[j] * u[j];
       }
-      dhBuf.put(2 * at, br);
-      dhBuf.put(2 * at + hidden, u);
+      System.arraycopy(br, 0, dhr, 0, hidden);
+      System.arraycopy(u, 0, dhr, hidden, hidden);
+      dhRows.put(r, dhr);
     }
   }
 
