@@ -120,7 +120,7 @@ public final class MoeFfn implements Ffn {
       SequenceBalanceLoss.addGrad(cfg.seqAuxCoef(), router.expert(), batch, n, k, experts, dProbs);
     }
     if (cfg.zCoef() > 0) {
-      RouterZLoss.addGrad(cfg.zCoef(), router.logits(), n, experts, dLogits);
+      RouterZLoss.addGrad(cfg.zCoef(), router.softmaxOfLogits(), router.logSumExp(), n, experts, dLogits);
     }
     router.backward(dGate, dProbs, dLogits, dx);
     if (shared != null) {
@@ -143,7 +143,7 @@ public final class MoeFfn implements Ffn {
     stats = new MoeStats(
         SwitchBalanceLoss.value(router.probs(), balanceLoad, n),
         SequenceBalanceLoss.value(router.probs(), expert, batch, n, k, experts),
-        RouterZLoss.value(router.logits(), n, experts),
+        RouterZLoss.value(router.logSumExp(), n),
         Arrays.stream(dropped).sum(), dispatcher.load().clone(), dropped, meanGate);
     routing = new Routing(expert, gateOut, droppedOut);
   }

@@ -47,6 +47,8 @@ public final class TopKRouter {
   private double[] logits;
   private double[] scores;
   private double[] probs;
+  private double[] lse;
+  private double[] softmaxOfLogits;
   private double[] dScores;
   private int[] expert;
   private double[] gate;
@@ -81,6 +83,8 @@ public final class TopKRouter {
     logits = new double[tokens * experts];
     scores = new double[tokens * experts];
     probs = new double[tokens * experts];
+    lse = new double[tokens];
+    softmaxOfLogits = softmax ? scores : new double[tokens * experts];
     dScores = new double[tokens * experts];
     expert = new int[tokens * k];
     gate = new double[tokens * k];
@@ -128,7 +132,9 @@ public final class TopKRouter {
         scores[o + e] /= sum;
         probs[o + e] = scores[o + e];
       }
+      lse[t] = max + Math.log(sum);
     } else {
+      lse[t] = RouterZLoss.logSumExp(logits, o, experts);
       double sum = 0;
       for (int e = 0; e < experts; e++) {
         scores[o + e] = 1 / (1 + Math.exp(-logits[o + e]));
@@ -269,6 +275,26 @@ public final class TopKRouter {
   /** Router logits [N·E], token-major. */
   public double[] logits() {
     return logits;
+  }
+
+  /** Per-token {@code log Σ_e exp(l[n, e])} [N] of the logits: the z-loss's (RouterZLoss). */
+  public double[] logSumExp() {
+    return lse;
+  }
+
+  /**
+   * softmax(l_n) [N·E] of the last forward's logits, for the z-loss gradient: the scores
+   * themselves for the softmax router, {@code exp(l − lse)} for the sigmoid one.
+   */
+  public double[] softmaxOfLogits() {
+    if (!softmax) {
+      for (int t = 0; t < n; t++) {
+        for (int e = 0; e < experts; e++) {
+          softmaxOfLogits[t * experts + e] = Math.exp(logits[t * experts + e] - lse[t]);
+        }
+      }
+    }
+    return softmaxOfLogits;
   }
 
   /** Unbiased scores [N·E]: softmax or sigmoid of the logits. */

@@ -48,6 +48,27 @@ class TopKRouterTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({"softmax", "sigmoid"})
+  void logSumExpAndSoftmaxOfLogitsAreTheZLossInputs(String kind) {
+    ModelConfig cfg = ModelConfigs.of("d-model=" + C, "heads=1", "experts=" + E, "top-k=2", "router=" + kind);
+    Nd4j.getRandom().setSeed(6);
+    INDArray w = Nd4j.randn(DataType.DOUBLE, C, E).muli(4);
+    INDArray x = Nd4j.randn(DataType.DOUBLE, N, C);
+    TopKRouter router = new TopKRouter(cfg, w, w.like(), Nd4j.zeros(DataType.DOUBLE, E), 1);
+    router.forward(x, false);
+    for (int t = 0; t < N; t++) {
+      assertThat(router.logSumExp()[t]).isEqualTo(RouterZLoss.logSumExp(router.logits(), t * E, E));
+      double sum = 0;
+      for (int e = 0; e < E; e++) {
+        double p = Math.exp(router.logits()[t * E + e] - router.logSumExp()[t]);
+        assertThat(router.softmaxOfLogits()[t * E + e]).isCloseTo(p, within(1e-15));
+        sum += router.softmaxOfLogits()[t * E + e];
+      }
+      assertThat(sum).isCloseTo(1.0, within(1e-12));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"softmax", "sigmoid"})
   void biasSteersSelectionButGatesComeFromUnbiasedScores(String kind) {
     ModelConfig cfg = ModelConfigs.of("d-model=" + C, "heads=1", "experts=" + E, "top-k=2",
         "router=" + kind);
