@@ -14,10 +14,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * drop-by-probability); a dropped pair contributes nothing to the output.
  *
  * <p>Permute, expert compute and unpermute are separate steps over experts addressed by global
- * id, so an all-to-all can later sit between them. All row movement is gathers into preallocated
- * buffers, each one host pass: the permutation a row gather ({@link HostRows#gather}); the
- * combine, its backward and the way back through the permutation gather, scale and sum per token
- * ({@link HostRowLoops}), where ND4J needed 3-4 ops per top-k choice. The scatter-add of the
+ * id, so an all-to-all can later sit between them. All row movement is one host pass into
+ * preallocated buffers: the permutation a row gather ({@link HostRows#gather}); the combine and
+ * the way back through the permutation gather, scale and sum per token, the combine's backward
+ * scatters scaled rows of dy to their slots ({@link HostRowLoops}), where ND4J needed 3-4 ops
+ * per top-k choice. The scatter-add of the
  * combine is turned into K gathers through the inverse permutation, which point dropped pairs at
  * an all-zero row (index {@code N·K}) of the expert output block.
  */
@@ -37,8 +38,6 @@ public final class TokenDispatcher {
   private int[] slotOfPair;
   private int[][] slotOfChoice;
   private int[] tokenOfSlot;
-  private int[] pairOfSlot;
-  private double[] gateOfSlot;
   private INDArray xPerm;
   private INDArray dOutPerm;
   private INDArray[] pulled;
@@ -83,7 +82,6 @@ public final class TokenDispatcher {
       if (fill[e] < kept[e]) {
         slot = offsets[e] + fill[e]++;
         tokenOfSlot[slot] = p / k;
-        pairOfSlot[slot] = p;
       }
       slotOfPair[p] = slot;
       slotOfChoice[p % k][p / k] = slot;
@@ -99,8 +97,6 @@ public final class TokenDispatcher {
     slotOfPair = new int[rows];
     slotOfChoice = new int[k][tokens];
     tokenOfSlot = new int[rows];
-    pairOfSlot = new int[rows];
-    gateOfSlot = new double[rows];
     xPerm = null;
   }
 
@@ -140,13 +136,7 @@ public final class TokenDispatcher {
    * @return dOut [N·K, C], rows [0, M) valid
    */
   public INDArray unpermuteBackward(INDArray dy, double[] gate, double[] dGate) {
-    for (int r = 0; r < k; r++) {
-      HostRowLoops.rowDots(pulled[r], dy, dGate, k, r);
-    }
-    for (int s = 0; s < m; s++) {
-      gateOfSlot[s] = gate[pairOfSlot[s]];
-    }
-    HostRowLoops.gatherScaled(dy, tokenOfSlot, gateOfSlot, m, dOutPerm);
+    HostRowLoops.combineBackward(dy, pulled, slotOfChoice, gate, dGate, dOutPerm);
     return dOutPerm;
   }
 
