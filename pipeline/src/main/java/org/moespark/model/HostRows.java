@@ -75,15 +75,21 @@ public final class HostRows {
     });
   }
 
-  /** Sets a whole contiguous array to 0, ranges split over the cores (the gradients before a step). */
+  /** Sets a whole contiguous array to 0, ranges split over the cores. */
   public static void zero(INDArray a) {
-    Preconditions.checkArgument(a.elementWiseStride() == 1 && a.ordering() == 'c',
-        "zero needs a contiguous array, got %s", a.shapeInfoToString());
-    long n = a.length();
+    zero(a, 0, a.length());
+  }
+
+  /** Sets elements [from, to) of a contiguous array to 0, ranges split over the cores (the gradients before a step). */
+  static void zero(INDArray a, long from, long to) {
+    Preconditions.checkArgument(a.elementWiseStride() == 1 && a.ordering() == 'c' && 0 <= from && from <= to
+            && to <= a.length(), "zero needs elements [%s, %s) of a contiguous array, got %s", from, to,
+        a.shapeInfoToString());
+    long n = to - from;
     int chunks = (int) ((n + ZERO_CHUNK - 1) / ZERO_CHUNK);
-    RowRanges.forEach(chunks, ZERO_CHUNK, (from, to) -> {
-      long begin = a.offset() + (long) from * ZERO_CHUNK;
-      long end = a.offset() + Math.min(n, (long) to * ZERO_CHUNK);
+    RowRanges.forEach(chunks, ZERO_CHUNK, (c0, c1) -> {
+      long begin = a.offset() + from + (long) c0 * ZERO_CHUNK;
+      long end = a.offset() + from + Math.min(n, (long) c1 * ZERO_CHUNK);
       if (a.dataType() == DataType.FLOAT) {
         FloatBuffer b = a.data().asNioFloat();
         for (long i = begin; i < end; i += ZERO_CHUNK) {

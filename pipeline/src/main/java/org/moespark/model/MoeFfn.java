@@ -148,6 +148,11 @@ public final class MoeFfn implements Ffn {
     routing = new Routing(expert, gateOut, droppedOut);
   }
 
+  /** The next backward overwrites the expert weights' gradients ({@link MoeTransformer#zeroGrads}). */
+  void overwriteExpertGrads() {
+    grouped.overwriteGrads();
+  }
+
   /** See {@link MoeTransformer#sumLoadsWith}. */
   void sumLoadsWith(java.util.function.UnaryOperator<long[]> sum) {
     this.sumLoads = sum;

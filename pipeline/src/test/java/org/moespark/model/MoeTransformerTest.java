@@ -40,6 +40,42 @@ class MoeTransformerTest {
   }
 
   /**
+   * zeroGrads leaves the expert weights' gradients to the next backward, which overwrites them:
+   * from a buffer full of stale values the gradients are those of a backward onto cleared ones,
+   * bit for bit, also for an expert that gets no rows; a second backward then accumulates.
+   */
+  @Test
+  void zeroGradsThenBackwardOverwritesStaleExpertGradients() {
+    for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+      MoeTransformer m = MoeTransformer.create(tiny("SOFTMAX", 0), type, 3);
+      // expert 3 of every layer is never selected: its block gets no rows
+      for (ParamBuffer.Slot s : m.params().slots()) {
+        if (s.name().endsWith(MoeTransformer.EXPERT_BIAS)) {
+          m.params().view(s.name()).putScalar(3, -1e3);
+        }
+      }
+      int[][] tokens = ModelBench.randomTokens(4, 9, 32, 5);
+      INDArray grads = m.params().grads();
+      grads.assign(0);
+      m.forward(tokens, true);
+      m.backward();
+      INDArray cleared = grads.dup();
+      assertThat(m.moeStats().get(0).load()[3]).isZero();
+
+      grads.assign(7);
+      m.zeroGrads();
+      m.forward(tokens, true);
+      m.backward();
+      assertThat(grads).isEqualTo(cleared);
+      assertThat(cleared.sumNumber().doubleValue()).isNotZero();
+
+      m.forward(tokens, true);
+      m.backward();
+      assertThat(grads).isEqualTo(cleared.mul(2));
+    }
+  }
+
+  /**
    * The float32 host passes (norms, RoPE, attention's softmax, SwiGLU, the dispatcher's gathers and
    * dot products) give the float64 model's loss and gradients to float32 rounding, from the same
    * parameters.

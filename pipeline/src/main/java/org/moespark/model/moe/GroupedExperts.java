@@ -3,6 +3,7 @@ package org.moespark.model.moe;
 import java.util.ArrayList;
 import java.util.List;
 import org.moespark.model.Gemm;
+import org.moespark.model.HostRows;
 import org.moespark.model.RowBlock;
 import org.moespark.model.SwiGluActivation;
 import org.moespark.model.Views;
@@ -35,6 +36,7 @@ public final class GroupedExperts {
   private INDArray xPerm;
   private INDArray out;
   private INDArray dxPerm;
+  private boolean overwriteGrads;
 
   public GroupedExperts(INDArray w13, INDArray w13Grad, INDArray w2, INDArray w2Grad) {
     Preconditions.checkArgument(w13.rank() == 3 && w2.rank() == 3 && w13.size(0) == w2.size(0)
@@ -112,15 +114,26 @@ public final class GroupedExperts {
   }
 
   /**
+   * The next {@link #backward} writes the weight gradients instead of adding to them (beta 0, and
+   * zeros for experts without rows): they need no clearing pass before it.
+   */
+  public void overwriteGrads() {
+    overwriteGrads = true;
+  }
+
+  /**
+   * Accumulates into the weight gradients, or overwrites them after {@link #overwriteGrads}.
+   *
    * @param dOut [≥ M, C] gradient of the expert outputs, same row layout
    * @return dx [rows + 1, C]: rows [0, M) the input gradient, row {@code rows} zero
    */
   public INDArray backward(INDArray dOut) {
+    double beta = overwriteGrads ? 0.0 : 1.0;
     List<Gemm.Call> calls = new ArrayList<>(2 * experts);
     for (int e = 0; e < experts; e++) {
       if (count[e] > 0) {
         RowBlock de = block(dOut, e);
-        calls.add(new Gemm.Call(block(act.g(), e), de, w2Grad[e], true, false, 1.0, 1.0));
+        calls.add(new Gemm.Call(block(act.g(), e), de, w2Grad[e], true, false, 1.0, beta));
         calls.add(new Gemm.Call(de, w2[e], block(act.dg(), e), false, true, 1.0, 0.0));
       }
     }
@@ -132,11 +145,20 @@ public final class GroupedExperts {
     for (int e = 0; e < experts; e++) {
       if (count[e] > 0) {
         RowBlock dh = block(act.dh(), e);
-        calls.add(new Gemm.Call(block(xPerm, e), dh, w13Grad[e], true, false, 1.0, 1.0));
+        calls.add(new Gemm.Call(block(xPerm, e), dh, w13Grad[e], true, false, 1.0, beta));
         calls.add(new Gemm.Call(dh, w13[e], block(dxPerm, e), false, true, 1.0, 0.0));
       }
     }
     Gemm.exec(calls);
+    if (overwriteGrads) {
+      for (int e = 0; e < experts; e++) {
+        if (count[e] == 0) {
+          HostRows.zero(w13Grad[e].matrix());
+          HostRows.zero(w2Grad[e].matrix());
+        }
+      }
+      overwriteGrads = false;
+    }
     return dxPerm;
   }
 
