@@ -80,7 +80,10 @@ public final class HostRows {
     zero(a, 0, a.length());
   }
 
-  /** Sets elements [from, to) of a contiguous array to 0, ranges split over the cores (the gradients before a step). */
+  /**
+   * Sets elements [from, to) of a contiguous array to 0, ranges split over the cores (the
+   * gradients before a step).
+   */
   static void zero(INDArray a, long from, long to) {
     Preconditions.checkArgument(a.elementWiseStride() == 1 && a.ordering() == 'c' && 0 <= from && from <= to
             && to <= a.length(), "zero needs elements [%s, %s) of a contiguous array, got %s", from, to,

@@ -9,9 +9,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The dispatcher's row movement as host loops over the NIO views of float32/float64 buffers
  * ({@link RowAccess}): a gate-weighted gather-sum and the combine's backward (row dots and a
- * scaled scatter), each one pass instead of 3-4 ND4J ops per top-k choice, the rows split over the cores
- * ({@link RowRanges}). float32 rows stay float32 (Java vectorises those loops; the float64 rows
- * spent most of their time converting), dot products in float64 on 8 lanes ({@link RowKernels#dot}).
+ * scaled scatter), each one pass instead of 3-4 ND4J ops per top-k choice, the rows split over
+ * the cores ({@link RowRanges}). float32 rows stay float32 (Java vectorises those loops; the
+ * float64 rows spent most of their time converting), dot products in float64 on 8 lanes
+ * ({@link RowKernels#dot}).
  */
 final class HostRowLoops {
   private HostRowLoops() {}
@@ -79,7 +80,7 @@ final class HostRowLoops {
   static void combineBackward(INDArray dy, INDArray[] pulled, int[][] slot, double[] gate, double[] dGate,
       INDArray dOut) {
     int k = slot.length;
-    int dropped = (int) dOut.rows();
+    int rows = (int) dOut.rows();
     boolean single = dy.dataType() == DataType.FLOAT;
     RowRanges.forEach((int) dy.rows(), (2 * k + 1) * (int) dy.columns(), (from, to) -> {
       RowAccess g = RowAccess.of(dy);
@@ -96,7 +97,7 @@ final class HostRowLoops {
           for (int r = 0; r < k; r++) {
             p[r].get(t, x);
             dGate[t * k + r] = RowKernels.dot(x, y, x.length);
-            if (slot[r][t] < dropped) {
+            if (slot[r][t] < rows) {
               float w = (float) gate[t * k + r];
               for (int j = 0; j < x.length; j++) {
                 x[j] = y[j] * w;
@@ -118,7 +119,7 @@ final class HostRowLoops {
             dot += x[j] * y[j];
           }
           dGate[t * k + r] = dot;
-          if (slot[r][t] < dropped) {
+          if (slot[r][t] < rows) {
             double w = gate[t * k + r];
             for (int j = 0; j < x.length; j++) {
               x[j] = y[j] * w;

