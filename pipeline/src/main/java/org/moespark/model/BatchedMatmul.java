@@ -1,5 +1,6 @@
 package org.moespark.model;
 
+import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -17,9 +18,25 @@ final class BatchedMatmul {
     if (Gemm.HOST && contiguous(out.dataType(), a, b, out)) {
       HostBlas.batchedGemm(a, b, out, transA, transB);
     } else {
-      Nd4j.exec(DynamicCustomOp.builder("matmul").addInputs(a, b).addOutputs(out)
-          .addIntegerArguments(transA ? 1 : 0, transB ? 1 : 0).build());
+      matmulOp(a, b, out, transA, transB);
     }
+  }
+
+  /**
+   * Only the {@code subs} blocks of each matrix on the host path; elsewhere the whole product, which
+   * holds the same values there: for callers that read nothing outside the blocks.
+   */
+  static void exec(INDArray a, INDArray b, INDArray out, boolean transA, boolean transB, List<HostBlas.Sub> subs) {
+    if (Gemm.HOST && contiguous(out.dataType(), a, b, out)) {
+      HostBlas.batchedGemm(a, b, out, transA, transB, subs);
+    } else {
+      matmulOp(a, b, out, transA, transB);
+    }
+  }
+
+  private static void matmulOp(INDArray a, INDArray b, INDArray out, boolean transA, boolean transB) {
+    Nd4j.exec(DynamicCustomOp.builder("matmul").addInputs(a, b).addOutputs(out)
+        .addIntegerArguments(transA ? 1 : 0, transB ? 1 : 0).build());
   }
 
   private static boolean contiguous(DataType type, INDArray... arrays) {

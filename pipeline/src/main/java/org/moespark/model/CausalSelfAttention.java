@@ -11,7 +11,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code qkv = x·Wqkv} ([C, 3C], columns q | k | v, head h at h·D), heads batched as [G, T, D];
  * {@code P = softmax(rope(q)·rope(k)ᵀ/√D + causal mask)}, {@code y = P·v}, {@code out = y·Wo}.
  * The mask is no bias: the causal softmax ({@link HostSoftmax#causal}) leaves the masked entries out
- * and writes P = 0 there.
+ * and writes P = 0 there, and the T×T products run over the causal blocks only ({@link CausalMatmul}).
  */
 final class CausalSelfAttention {
   private final INDArray wqkv;
@@ -68,9 +68,9 @@ final class CausalSelfAttention {
     HeadLayout.toHeads(qkv, split, batch, seq, 3, heads, (int) d);
     ropeQ.forward(splitParts[0], q);
     ropeK.forward(splitParts[1], k);
-    BatchedMatmul.exec(q, k, att, false, true);
+    CausalMatmul.lowerOfProduct(q, k, att);
     HostSoftmax.causal(attRows);
-    BatchedMatmul.exec(att, splitParts[2], y, false, false);
+    CausalMatmul.lowerTimes(att, splitParts[2], y);
     HeadLayout.toTokens(y, merged, batch, seq, 1, heads, (int) d);
     Gemm.exec(merged, wo, out, false, false, 1.0, 0.0);
     return out;
@@ -84,12 +84,12 @@ final class CausalSelfAttention {
     Gemm.exec(List.of(Gemm.call(merged, dout, woGrad, true, false, 1.0, 1.0),
         Gemm.call(dout, wo, dMerged, false, true, 1.0, 0.0)));
     HeadLayout.toHeads(dMerged, dy, b, t, 1, heads, (int) d);
-    BatchedMatmul.exec(dy, splitParts[2], dAtt, false, true);
-    BatchedMatmul.exec(att, dy, dSplitParts[2], true, false);
+    CausalMatmul.lowerOfProduct(dy, splitParts[2], dAtt);
+    CausalMatmul.lowerTransposedTimes(att, dy, dSplitParts[2]);
     softmaxBackward(g * t);
-    BatchedMatmul.exec(dAtt, k, dRot, false, false);
+    CausalMatmul.lowerTimes(dAtt, k, dRot);
     ropeQ.backward(dRot, dSplitParts[0]);
-    BatchedMatmul.exec(dAtt, q, dRot, true, false);
+    CausalMatmul.lowerTransposedTimes(dAtt, q, dRot);
     ropeK.backward(dRot, dSplitParts[1]);
     HeadLayout.toTokens(dSplit, dqkv, b, t, 3, heads, (int) d);
     Gemm.exec(List.of(Gemm.call(x, dqkv, wqkvGrad, true, false, 1.0, 1.0),

@@ -151,22 +151,64 @@ final class HostBlas {
 
   /** The same in {@code parts} ranges of matrices. */
   static void batchedGemm(INDArray a, INDArray b, INDArray out, boolean transA, boolean transB, int parts) {
-    long groups = out.size(0);
     int m = (int) out.size(1);
     int n = (int) out.size(2);
     int k = (int) (transA ? a.size(1) : a.size(2));
-    if (a.size(0) != groups || b.size(0) != groups || (transA ? a.size(2) : a.size(1)) != m
+    if (a.size(0) != out.size(0) || b.size(0) != out.size(0) || (transA ? a.size(2) : a.size(1)) != m
         || (transB ? b.size(2) : b.size(1)) != k || (transB ? b.size(1) : b.size(2)) != n) {
       throw new IllegalArgumentException(String.format("batched gemm shapes do not match: op(a) %s, op(b) %s, out %s",
           a.shapeInfoToString(), b.shapeInfoToString(), out.shapeInfoToString()));
     }
+    batchedGemm(a, b, out, transA, transB, List.of(new Sub(m, n, k, 0, 0, 0)), parts);
+  }
+
+  /**
+   * One GEMM inside every matrix of a batch: op(a)'s m×k block starting {@code a} elements into its
+   * matrix, op(b)'s k×n block at {@code b}, out's m×n block at {@code c}; each array's row stride is
+   * its width.
+   */
+  record Sub(int m, int n, int k, long a, long b, long c) {
+    double work() {
+      return (double) m * n * k;
+    }
+  }
+
+  /**
+   * The {@code subs} GEMMs in each matrix g of contiguous 3-D c-order arrays, the matrices split over
+   * the cores: causal attention's products over the causal blocks only ({@link CausalMatmul}).
+   */
+  static void batchedGemm(INDArray a, INDArray b, INDArray out, boolean transA, boolean transB, List<Sub> subs) {
+    double mnk = 0;
+    for (Sub s : subs) {
+      // CBLAS would write outside the arrays: refuse before the call
+      if (a.size(0) != out.size(0) || b.size(0) != out.size(0) || !inside(a, s.a(), transA ? s.k() : s.m(),
+          transA ? s.m() : s.k()) || !inside(b, s.b(), transB ? s.n() : s.k(), transB ? s.k() : s.n())
+          || !inside(out, s.c(), s.m(), s.n())) {
+        throw new IllegalArgumentException(String.format("batched gemm block %s (transA=%s, transB=%s) lies outside"
+            + " a %s, b %s or out %s", s, transA, transB, a.shapeInfoToString(), b.shapeInfoToString(),
+            out.shapeInfoToString()));
+      }
+      mnk += s.work();
+    }
+    batchedGemm(a, b, out, transA, transB, subs, parts((int) Math.min(RowRanges.CORES, out.size(0)),
+        mnk * out.size(0)));
+  }
+
+  private static void batchedGemm(INDArray a, INDArray b, INDArray out, boolean transA, boolean transB,
+      List<Sub> subs, int parts) {
+    long groups = out.size(0);
     int ta = transA ? CblasTrans : CblasNoTrans;
     int tb = transB ? CblasTrans : CblasNoTrans;
     int lda = (int) a.size(2);
     int ldb = (int) b.size(2);
+    int ldc = (int) out.size(2);
     long sa = a.size(1) * a.size(2);
     long sb = b.size(1) * b.size(2);
-    long so = (long) m * n;
+    long so = out.size(1) * out.size(2);
+    double mnk = 0;
+    for (Sub s : subs) {
+      mnk += s.work();
+    }
     long t0 = GemmClock.tick();
     RowRanges.inParts(parts, (int) groups, (from, to) -> {
       if (out.dataType() == DataType.FLOAT) {
@@ -174,20 +216,30 @@ final class HostBlas {
         FloatPointer pb = new FloatPointer(b.data().addressPointer());
         FloatPointer po = new FloatPointer(out.data().addressPointer());
         for (long g = from; g < to; g++) {
-          cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1f, pa.position(g * sa), lda, pb.position(g * sb), ldb,
-              0f, po.position(g * so), n);
+          for (Sub s : subs) {
+            cblas_sgemm(CblasRowMajor, ta, tb, s.m(), s.n(), s.k(), 1f, pa.position(g * sa + s.a()), lda,
+                pb.position(g * sb + s.b()), ldb, 0f, po.position(g * so + s.c()), ldc);
+          }
         }
       } else {
         DoublePointer pa = new DoublePointer(a.data().addressPointer());
         DoublePointer pb = new DoublePointer(b.data().addressPointer());
         DoublePointer po = new DoublePointer(out.data().addressPointer());
         for (long g = from; g < to; g++) {
-          cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, pa.position(g * sa), lda, pb.position(g * sb), ldb,
-              0.0, po.position(g * so), n);
+          for (Sub s : subs) {
+            cblas_dgemm(CblasRowMajor, ta, tb, s.m(), s.n(), s.k(), 1.0, pa.position(g * sa + s.a()), lda,
+                pb.position(g * sb + s.b()), ldb, 0.0, po.position(g * so + s.c()), ldc);
+          }
         }
       }
     });
-    GemmClock.add(t0, (double) groups * m * n * k);
+    GemmClock.add(t0, groups * mnk);
+  }
+
+  /** A rows×cols block starting {@code at} elements into a matrix of the 3-D array x lies inside it. */
+  private static boolean inside(INDArray x, long at, int rows, int cols) {
+    long width = x.size(2);
+    return at >= 0 && rows >= 0 && cols >= 0 && at % width + cols <= width && at / width + rows <= x.size(1);
   }
 
   private static long ld(INDArray a) {

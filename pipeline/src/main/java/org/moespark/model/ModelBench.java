@@ -27,7 +27,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * a fine-grained variant (E = 64 experts, same K and F, so the same active compute and 8× the expert
  * parameters at E = 8), and the PyTorch peer (pipeline/src/test/python/bench_peer.py) when
  * {@code /usr/bin/python3} has torch. Model FLOPs per token count what the code executes:
- * {@code 3 × forward}, forward = attention projections 8C² + scores and P·V 4TC (full T×T) per layer,
+ * {@code 3 × forward}, forward = attention projections 8C² + scores and P·V 4TC·s per layer (s the share of
+ * the T×T products that the causal blocks compute, {@link CausalMatmul#computedShare}),
  * K·6CF (+ 6C·F_shared, 2CE router) per MoE layer or 6C·F per dense FFN, LM head 2CV.
  *
  * <p>The CBLAS calls are timed in the run ({@link GemmClock}; their FLOPs equal the formula's), so
@@ -97,9 +98,10 @@ public final class ModelBench {
         + " each keeps its fastest step (ours and the peer alike). MFU is against the best GEMM peak"
         + " (a 2048^3 float32 GEMM on all cores, OpenBLAS's kernel with the rows split over the cores as the model's"
         + " GEMMs run) measured once per round.");
-    out.println("Model FLOPs/token = 3 x forward; forward = 2CV (LM head) + per layer 8C^2 (attention projections)"
-        + " + 4TC (scores and P.V over the full T x T) + per MoE layer K.6CF + 2CE (router) [+ 6C.F_shared],"
-        + " per dense layer 6C.F.");
+    out.printf("Model FLOPs/token = 3 x forward; forward = 2CV (LM head) + per layer 8C^2 (attention projections)"
+        + " + 4TC.s (scores and P.V over the causal blocks of the T x T, s = %.4f of it at T = %d; the skipped"
+        + " part is not counted) + per MoE layer K.6CF + 2CE (router) [+ 6C.F_shared], per dense layer 6C.F.%n",
+        CausalMatmul.computedShare(moe.seqLen()), moe.seqLen());
     List<Variant> variants = new ArrayList<>();
     for (ModelConfig c : List.of(moe, moe.asDense(), withExperts(moe, FINE_GRAINED_EXPERTS))) {
       variants.add(new Variant(c, tc));
@@ -235,7 +237,7 @@ public final class ModelBench {
     double cc = c.dModel();
     double fwd = 2 * cc * c.vocabSize();
     for (int i = 0; i < c.layers(); i++) {
-      fwd += 8 * cc * cc + 4.0 * c.seqLen() * cc;
+      fwd += 8 * cc * cc + 4.0 * c.seqLen() * cc * CausalMatmul.computedShare(c.seqLen());
       if (c.isMoeLayer(i)) {
         fwd += c.topK() * 6 * cc * c.ffnHidden() + 2 * cc * c.experts()
             + 6 * cc * c.sharedExperts() * c.sharedHidden();

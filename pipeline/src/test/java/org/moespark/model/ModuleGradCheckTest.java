@@ -45,18 +45,29 @@ class ModuleGradCheckTest {
 
   @Test
   void attentionWithRopeGradients() {
+    attentionGradients(B, T);
+  }
+
+  /** 70 positions: the T×T products run in causal blocks of 32, 32 and 6 rows (CausalMatmul). */
+  @Test
+  void attentionGradientsAcrossCausalBlocks() {
+    attentionGradients(1, 70);
+  }
+
+  private static void attentionGradients(int batch, int seq) {
     int heads = 2;
-    ParamBuffer pb = ParamBuffer.builder().add("x", N, C).add("wqkv", C, 3 * C).add("wo", C, C)
+    int n = batch * seq;
+    ParamBuffer pb = ParamBuffer.builder().add("x", n, C).add("wqkv", C, 3 * C).add("wo", C, C)
         .allocate(DataType.DOUBLE);
-    pb.view("x").assign(SampledGradCheck.randn(9, N, C));
+    pb.view("x").assign(SampledGradCheck.randn(9, n, C));
     pb.view("wqkv").assign(SampledGradCheck.randn(10, C, 3 * C).muli(0.5));
     pb.view("wo").assign(SampledGradCheck.randn(11, C, C).muli(0.5));
-    INDArray r = SampledGradCheck.randn(12, N, C);
+    INDArray r = SampledGradCheck.randn(12, n, C);
     CausalSelfAttention attn = new CausalSelfAttention(pb.view("wqkv"), pb.grad("wqkv"), pb.view("wo"),
         pb.grad("wo"), heads, 10000.0);
-    attn.forward(pb.view("x"), B, T);
+    attn.forward(pb.view("x"), batch, seq);
     pb.grad("x").assign(attn.backward(r));
-    java.util.function.DoubleSupplier loss = () -> SampledGradCheck.dot(attn.forward(pb.view("x"), B, T), r);
+    java.util.function.DoubleSupplier loss = () -> SampledGradCheck.dot(attn.forward(pb.view("x"), batch, seq), r);
     SampledGradCheck.check("x", pb.view("x"), pb.grad("x"), loss, 1000, 13);
     SampledGradCheck.check("wqkv", pb.view("wqkv"), pb.grad("wqkv"), loss, 1000, 14);
     SampledGradCheck.check("wo", pb.view("wo"), pb.grad("wo"), loss, 1000, 15);
