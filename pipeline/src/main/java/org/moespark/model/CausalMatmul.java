@@ -11,14 +11,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * out. Written entries beyond the diagonal inside a diagonal block are not read; entries right of
  * the diagonal blocks are not written (the causal softmax and its backward read [0, r] of row r and
  * write zeros beyond, so P and dS are zero there and the products over them stop at the blocks).
- * Measured on 2 cores (6 products, best of 60): [64, 256, 64] 33.7 → 24.6 ms with 32-row blocks,
- * [8, 1024, 64] 68.6 → 47.2 ms with 64; 16-row blocks were slower again (per-call cost). Off the
- * CPU backend the whole products ({@link BatchedMatmul}), which hold the same values in the blocks.
+ * Measured on 2 cores, a layer's six products alternated with the whole ones (best; median):
+ * [G, T, D] = [64, 256, 64] 38.6 → 24.6 ms (75 → 57), [32, 128, 32] 1.68 → 1.49 ms, [8, 1024, 64]
+ * 75 → 53 ms. Off the CPU backend the whole products ({@link BatchedMatmul}), which hold the same
+ * values in the blocks.
  */
 final class CausalMatmul {
   private CausalMatmul() {}
 
-  /** Rows per block for T positions: the fastest of 16/32/64/128 measured at T = 128 to 1024. */
+  /**
+   * Rows per block for T positions. Of 16 to 128 rows, 32 were fastest at T = 256 and 64 at 512 and
+   * 1024 (smaller blocks lose to the per-call cost); at T = 128, 32 and 64 were within 4%.
+   */
   static int blockRows(int t) {
     return t <= 256 ? 32 : 64;
   }
@@ -27,37 +31,25 @@ final class CausalMatmul {
   static void lowerOfProduct(INDArray a, INDArray b, INDArray out) {
     int t = (int) out.size(1);
     int d = (int) a.size(2);
-    List<HostBlas.Sub> subs = new ArrayList<>();
-    for (int r0 = 0, block = blockRows(t); r0 < t; r0 += block) {
-      int r1 = Math.min(t, r0 + block);
-      subs.add(new HostBlas.Sub(r1 - r0, r1, d, (long) r0 * d, 0, (long) r0 * t));
-    }
-    BatchedMatmul.exec(a, b, out, false, true, subs);
+    BatchedMatmul.exec(a, b, out, false, true,
+        blocks(t, (r0, r1) -> new HostBlas.Sub(r1 - r0, r1, d, (long) r0 * d, 0, (long) r0 * t)));
   }
 
   /** out [G, T, D] = p·v for p [G, T, T] zero above the diagonal (P·V, dS·K). */
   static void lowerTimes(INDArray p, INDArray v, INDArray out) {
     int t = (int) p.size(1);
     int d = (int) v.size(2);
-    List<HostBlas.Sub> subs = new ArrayList<>();
-    for (int r0 = 0, block = blockRows(t); r0 < t; r0 += block) {
-      int r1 = Math.min(t, r0 + block);
-      subs.add(new HostBlas.Sub(r1 - r0, d, r1, (long) r0 * t, 0, (long) r0 * d));
-    }
-    BatchedMatmul.exec(p, v, out, false, false, subs);
+    BatchedMatmul.exec(p, v, out, false, false,
+        blocks(t, (r0, r1) -> new HostBlas.Sub(r1 - r0, d, r1, (long) r0 * t, 0, (long) r0 * d)));
   }
 
   /** out [G, T, D] = pᵀ·v for p [G, T, T] zero above the diagonal (Pᵀ·dY, dSᵀ·Q). */
   static void lowerTransposedTimes(INDArray p, INDArray v, INDArray out) {
     int t = (int) p.size(1);
     int d = (int) v.size(2);
-    List<HostBlas.Sub> subs = new ArrayList<>();
-    for (int r0 = 0, block = blockRows(t); r0 < t; r0 += block) {
-      int r1 = Math.min(t, r0 + block);
-      // rows [r0, r1) of pᵀ are columns [r0, r1) of p, non-zero in p's rows [r0, T) only
-      subs.add(new HostBlas.Sub(r1 - r0, d, t - r0, (long) r0 * t + r0, (long) r0 * d, (long) r0 * d));
-    }
-    BatchedMatmul.exec(p, v, out, true, false, subs);
+    // rows [r0, r1) of pᵀ are columns [r0, r1) of p, non-zero in p's rows [r0, T) only
+    BatchedMatmul.exec(p, v, out, true, false, blocks(t,
+        (r0, r1) -> new HostBlas.Sub(r1 - r0, d, t - r0, (long) r0 * t + r0, (long) r0 * d, (long) r0 * d)));
   }
 
   /**
@@ -70,10 +62,23 @@ final class CausalMatmul {
       return 1;
     }
     double cells = 0;
-    for (int r0 = 0, block = blockRows(t); r0 < t; r0 += block) {
-      int r1 = Math.min(t, r0 + block);
-      cells += (double) (r1 - r0) * r1;
+    for (HostBlas.Sub s : blocks(t, (r0, r1) -> new HostBlas.Sub(r1 - r0, r1, 1, 0, 0, 0))) {
+      cells += s.work();
     }
     return cells / ((double) t * t);
+  }
+
+  /** One GEMM per row block [r0, r1) of T positions. */
+  private static List<HostBlas.Sub> blocks(int t, BlockGemm gemm) {
+    List<HostBlas.Sub> subs = new ArrayList<>();
+    for (int r0 = 0, block = blockRows(t); r0 < t; r0 += block) {
+      subs.add(gemm.of(r0, Math.min(t, r0 + block)));
+    }
+    return subs;
+  }
+
+  @FunctionalInterface
+  private interface BlockGemm {
+    HostBlas.Sub of(int r0, int r1);
   }
 }
