@@ -159,7 +159,8 @@ final class HostBlas {
       throw new IllegalArgumentException(String.format("batched gemm shapes do not match: op(a) %s, op(b) %s, out %s",
           a.shapeInfoToString(), b.shapeInfoToString(), out.shapeInfoToString()));
     }
-    batchedGemm(a, b, out, transA, transB, List.of(new Sub(m, n, k, 0, 0, 0)), parts);
+    Sub whole = new Sub(m, n, k, 0, 0, 0);
+    batchedGemm(a, b, out, transA, transB, List.of(whole), whole.work(), parts);
   }
 
   /**
@@ -190,12 +191,13 @@ final class HostBlas {
       }
       mnk += s.work();
     }
-    batchedGemm(a, b, out, transA, transB, subs, parts((int) Math.min(RowRanges.CORES, out.size(0)),
+    batchedGemm(a, b, out, transA, transB, subs, mnk, parts((int) Math.min(RowRanges.CORES, out.size(0)),
         mnk * out.size(0)));
   }
 
+  /** The subs ({@code mnk} their work per matrix) in {@code parts} ranges of matrices. */
   private static void batchedGemm(INDArray a, INDArray b, INDArray out, boolean transA, boolean transB,
-      List<Sub> subs, int parts) {
+      List<Sub> subs, double mnk, int parts) {
     long groups = out.size(0);
     int ta = transA ? CblasTrans : CblasNoTrans;
     int tb = transB ? CblasTrans : CblasNoTrans;
@@ -205,10 +207,6 @@ final class HostBlas {
     long sa = a.size(1) * a.size(2);
     long sb = b.size(1) * b.size(2);
     long so = out.size(1) * out.size(2);
-    double mnk = 0;
-    for (Sub s : subs) {
-      mnk += s.work();
-    }
     long t0 = GemmClock.tick();
     RowRanges.inParts(parts, (int) groups, (from, to) -> {
       if (out.dataType() == DataType.FLOAT) {
