@@ -74,6 +74,22 @@ final class VectorRowKernels {
     }
   }
 
+  /**
+   * RoPE on the row at x[b, b + 2·half) into y ({@link Rope}'s scalar loop on vectors, half a
+   * multiple of 8): y[b + i] = x[b + i]·cs[o + i] + x[b + i + half]·sn[o + i + swapped] and
+   * y[b + half + i] = x[b + half + i]·cs[o + half + i] + x[b + i]·sn[o + half + i − swapped].
+   */
+  static void rotateHalves(float[] x, float[] y, int b, float[] cs, float[] sn, int o, int half, int swapped) {
+    for (int i = 0; i < half; i += S.length()) {
+      FloatVector lo = FloatVector.fromArray(S, x, b + i);
+      FloatVector hi = FloatVector.fromArray(S, x, b + i + half);
+      lo.mul(FloatVector.fromArray(S, cs, o + i)).add(hi.mul(FloatVector.fromArray(S, sn, o + i + swapped)))
+          .intoArray(y, b + i);
+      hi.mul(FloatVector.fromArray(S, cs, o + i + half))
+          .add(lo.mul(FloatVector.fromArray(S, sn, o + i + half - swapped))).intoArray(y, b + i + half);
+    }
+  }
+
   /** dst[j] = src[j] for j in [0, blocks), blocks a multiple of 8: float to double, exact. */
   static void widen(float[] src, double[] dst, int blocks) {
     for (int j = 0; j < blocks; j += S.length()) {

@@ -43,4 +43,25 @@ class RopeTest {
           .isLessThan(1e-6);
     }
   }
+
+  /**
+   * The vector path gives the scalar twin's bits, forward and transpose, at both presets' head
+   * widths (D = 32 and 64, two and four vectors per half) and at one the vectors do not take (D = 20).
+   */
+  @Test
+  void vectorsAndTheTwinGiveTheSameBits() {
+    for (int d : new int[] {32, 64, 20}) {
+      Nd4j.getRandom().setSeed(d);
+      INDArray x = Nd4j.randn(DataType.FLOAT, 6, 50, d);
+      for (boolean transpose : new boolean[] {false, true}) {
+        INDArray vector = Nd4j.create(DataType.FLOAT, 6, 50, d);
+        INDArray twin = Nd4j.create(DataType.FLOAT, 6, 50, d);
+        Rope rope = new Rope(10_000, 0.125);
+        rope.rotate(x, vector, transpose, true);
+        rope.rotate(x, twin, transpose, false);
+        assertThat(vector.data().asFloat()).as("D %d transpose %s", d, transpose).isEqualTo(twin.data().asFloat());
+        assertThat(vector.maxNumber().doubleValue()).isPositive();
+      }
+    }
+  }
 }
