@@ -12,12 +12,17 @@ import picocli.CommandLine.Option;
 final class BenchModelCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--steps", defaultValue = "5", description = "Timed steps per variant after one warmup step. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--steps", defaultValue = "5", description = "Timed steps per variant. Default: ${DEFAULT-VALUE}.")
   int steps;
+
+  @Option(names = "--warmup-s", paramLabel = "S", defaultValue = "10",
+      description = "Seconds of untimed rounds first (one round at least), so the JIT has compiled the step's "
+          + "loops. Default: ${DEFAULT-VALUE}.")
+  double warmupSeconds;
 
   @Override
   public Integer call() {
-    ModelBench.run(common.config(), steps, System.out);
+    ModelBench.run(common.config(), steps, warmupSeconds, System.out);
     return 0;
   }
 }

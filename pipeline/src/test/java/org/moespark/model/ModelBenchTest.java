@@ -1,6 +1,7 @@
 package org.moespark.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.ByteArrayOutputStream;
@@ -47,11 +48,13 @@ class ModelBenchTest {
     PipelineConfig pc = PipelineConfig.load(null, List.of("tokenizer.vocab-size=260", "tokenizer.seq-len=8",
         "model.d-model=16", "model.heads=2", "model.ffn-hidden=16", "model.experts=4", "train.batch-size=2"));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ModelBench.run(pc, 1, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    ModelBench.run(pc, 1, 0, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String out = bytes.toString(StandardCharsets.UTF_8);
     assertThat(out).contains("GEMM peak", "moe E=4 K=2 F=16", "dense F=32", "moe E=64 K=2 F=16",
         "MoE/dense tokens/s", "E64/E4 tokens/s", "MFU of", "PyTorch peer", "fastest step", "in turn",
-        "in GEMMs", "STREAM triad", "MoE/dense ceiling", "E64/E4 ceiling", "at most");
+        "in GEMMs", "STREAM triad", "Warm-up: 1 untimed round (at least 0 s", "MoE/dense ceiling", "E64/E4 ceiling", "at most");
     assertThat(out).doesNotContain("NaN", "Infinity");
+    assertThatThrownBy(() -> ModelBench.run(pc, 0, 0, new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--steps 0");
   }
 }
