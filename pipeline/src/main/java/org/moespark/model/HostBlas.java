@@ -18,8 +18,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code data().addressPointer()} already points at a view's first element.
  *
  * <p>After {@link #splitOverCores}, OpenBLAS runs on one thread, in the caller, and the cores
- * share a GEMM here: its output rows (or a batch's matrices) split into ranges that run at once
- * ({@link RowRanges}), one single-threaded CBLAS call each. OpenBLAS's own threads did worse on the
+ * share a GEMM here: its output rows (or a batch's matrices, or a narrow output's columns,
+ * {@link #byColumns}) split into ranges that run at once ({@link RowRanges}), one single-threaded
+ * CBLAS call each. OpenBLAS's own threads did worse on the
  * shapes of an MoE step (2 cores, AVX-512, GFLOP/s, best of 30: attention's 64×[256,64,256] 67-99
  * vs 117-141 split here, an expert's 8×[1024,256,512] 94-175 vs 153-184, the demo's
  * 8×[256,128,256] 74-164 vs 178-184, the LM head [4096,256,8192] 173-194 vs 193-199). The setting is
@@ -30,6 +31,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class HostBlas {
   /** m·n·k per range at least: below it a range's hand-off (~10 µs) outweighs its share. */
   static final double MIN_MNK = 1 << 20;
+  /** Output rows from which a call splits into row ranges whatever its width ({@link #byColumns}). */
+  static final long MIN_ROW_SPLIT = 1024;
 
   private static volatile boolean split;
 
@@ -50,7 +53,8 @@ final class HostBlas {
 
   /**
    * Independent GEMMs on row blocks of row-major matrices ({@link #rowMajor}; a block starts at its
-   * first row's address), their output rows split into ranges of equal work (m·n·k) that run at once.
+   * first row's address), their output rows (or columns, {@link #byColumns}) split into ranges of
+   * equal work (m·n·k) that run at once.
    */
   static void gemms(List<Gemm.Call> calls) {
     double work = 0;
@@ -61,9 +65,9 @@ final class HostBlas {
   }
 
   /**
-   * The same in {@code parts} ranges: range p holds the output rows whose work lies in
-   * [W·p/parts, W·(p+1)/parts) of the calls' total W, cut at whole rows, so a call may span ranges
-   * and a range calls.
+   * The same in {@code parts} ranges: range p holds the output rows (or columns) whose work lies in
+   * [W·p/parts, W·(p+1)/parts) of the calls' total W, cut at whole rows (columns), so a call may span
+   * ranges and a range calls.
    */
   static void gemms(List<Gemm.Call> calls, int parts) {
     int count = calls.size();
@@ -78,17 +82,22 @@ final class HostBlas {
     long t0 = GemmClock.tick();
     if (parts <= 1) {
       for (Gemm.Call c : calls) {
-        rows(c, 0, c.m());
+        block(c, 0, c.m(), 0, c.n());
       }
     } else {
       RowRanges.inParts(parts, parts, (p, next) -> {
         double from = before[count] * p / parts;
         double to = before[count] * next / parts;
         for (int i = 0; i < count; i++) {
-          long r0 = cut(calls.get(i), before[i], from);
-          long r1 = cut(calls.get(i), before[i], to);
-          if (r1 > r0) {
-            rows(calls.get(i), r0, r1);
+          Gemm.Call c = calls.get(i);
+          long u0 = cut(c, before[i], from);
+          long u1 = cut(c, before[i], to);
+          if (u1 > u0) {
+            if (byColumns(c)) {
+              block(c, 0, c.m(), u0, u1);
+            } else {
+              block(c, u0, u1, 0, c.n());
+            }
           }
         }
       });
@@ -101,16 +110,33 @@ final class HostBlas {
     return split ? (int) Math.min(most, mnk / MIN_MNK) : 1;
   }
 
-  /** The first of a call's rows whose work starts at or after {@code w} (its work starting at {@code before}). */
-  private static long cut(Gemm.Call c, double before, double w) {
-    double perRow = (double) c.n() * Math.max(1, c.k());
-    return perRow == 0 ? 0 : Math.max(0, Math.min(c.m(), (long) Math.ceil((w - before) / perRow)));
+  /**
+   * A call with fewer than {@link #MIN_ROW_SPLIT} output rows and more columns than rows splits its
+   * columns instead: a weight gradient's [C, 3C] or [C, F] output cut into rows leaves each core
+   * 64-128 rows, on which OpenBLAS's kernels ran slower than on the column halves (2 cores, in-JVM
+   * alternation, best of 40: [256, 768, 4096] 132 → 147 GFLOP/s, [256, 1024, 1100] 125 → 142,
+   * the demo's [128, 384, 1024] 87 → 118 and [128, 512, 270] 72 → 108). The LM head's [4096, 8192]
+   * output ran as fast or faster in rows. Every element is the same dot product either way: the
+   * bits do not change.
+   */
+  static boolean byColumns(Gemm.Call c) {
+    return c.n() > c.m() && c.m() < MIN_ROW_SPLIT;
   }
 
-  /** Output rows [from, to) of the GEMM: rows of op(a), which are columns of a when it is transposed. */
-  private static void rows(Gemm.Call call, long from, long to) {
-    int m = (int) (to - from);
-    int n = (int) call.n();
+  /** The first of a call's rows (or columns) whose work starts at or after {@code w} (its work starting at {@code before}). */
+  private static long cut(Gemm.Call c, double before, double w) {
+    boolean columns = byColumns(c);
+    double perUnit = (double) (columns ? c.m() : c.n()) * Math.max(1, c.k());
+    return perUnit == 0 ? 0 : Math.max(0, Math.min(columns ? c.n() : c.m(), (long) Math.ceil((w - before) / perUnit)));
+  }
+
+  /**
+   * Output rows [r0, r1) × columns [c0, c1) of the GEMM: rows of op(a), which are columns of a when it
+   * is transposed, and columns of op(b), which are rows of b when it is transposed.
+   */
+  private static void block(Gemm.Call call, long r0, long r1, long c0, long c1) {
+    int m = (int) (r1 - r0);
+    int n = (int) (c1 - c0);
     int k = (int) call.k();
     if (m == 0 || n == 0) {
       return;
@@ -120,14 +146,15 @@ final class HostBlas {
     RowBlock c = call.c();
     int ta = call.transA() ? CblasTrans : CblasNoTrans;
     int tb = call.transB() ? CblasTrans : CblasNoTrans;
-    long aAt = call.transA() ? from : from * ld(a.matrix());
-    long cAt = from * ld(c.matrix());
+    long aAt = call.transA() ? r0 : r0 * ld(a.matrix());
+    long bAt = call.transB() ? c0 * ld(b.matrix()) : c0;
+    long cAt = r0 * ld(c.matrix()) + c0;
     if (c.matrix().dataType() == DataType.FLOAT) {
       cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, (float) call.alpha(), floats(a, aAt), (int) ld(a.matrix()),
-          floats(b, 0), (int) ld(b.matrix()), (float) call.beta(), floats(c, cAt), (int) ld(c.matrix()));
+          floats(b, bAt), (int) ld(b.matrix()), (float) call.beta(), floats(c, cAt), (int) ld(c.matrix()));
     } else {
       cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, call.alpha(), doubles(a, aAt), (int) ld(a.matrix()),
-          doubles(b, 0), (int) ld(b.matrix()), call.beta(), doubles(c, cAt), (int) ld(c.matrix()));
+          doubles(b, bAt), (int) ld(b.matrix()), call.beta(), doubles(c, cAt), (int) ld(c.matrix()));
     }
   }
 

@@ -139,6 +139,21 @@ class GemmTest {
             HostBlas.gemms(List.of(new Gemm.Call(a, b, new RowBlock(split, 5, 42), ta, tb, 0.5, 1.0)), parts);
             assertThat(split).as("%s ta=%s tb=%s in %s parts", type, ta, tb, parts).isEqualTo(whole);
           }
+          // a wide output [6, 23] splits its columns: the same bits, columns at an offset of b's
+          RowBlock wideA = ta ? new RowBlock(Nd4j.randn(type, 25, 6), 3, 22) : new RowBlock(Nd4j.randn(type, 9, 19), 2, 8);
+          INDArray wideStart = Nd4j.randn(type, 10, 23);
+          INDArray wideWhole = wideStart.dup('c');
+          Gemm.Call wide = new Gemm.Call(wideA, b, new RowBlock(wideWhole, 4, 10), ta, tb, 0.5, 1.0);
+          assertThat(HostBlas.byColumns(wide)).isTrue();
+          HostBlas.gemms(List.of(wide), 1);
+          for (int parts : new int[] {2, 3, 7}) {
+            INDArray split = wideStart.dup('c');
+            HostBlas.gemms(List.of(new Gemm.Call(wideA, b, new RowBlock(split, 4, 10), ta, tb, 0.5, 1.0)), parts);
+            assertThat(split).as("columns %s ta=%s tb=%s in %s parts", type, ta, tb, parts).isEqualTo(wideWhole);
+          }
+          INDArray wideNd4j = wideStart.dup('c');
+          Nd4j.gemm(wideA.view(), b.view(), Views.rows(wideNd4j, 4, 10), ta, tb, 0.5, 1.0);
+          assertThat(wideWhole.equalsWithEps(wideNd4j, 1e-5)).as("columns %s ta=%s tb=%s", type, ta, tb).isTrue();
           INDArray ba = ta ? Nd4j.randn(type, 9, 19, 37) : Nd4j.randn(type, 9, 37, 19);
           INDArray bb = tb ? Nd4j.randn(type, 9, 23, 19) : Nd4j.randn(type, 9, 19, 23);
           INDArray one = Nd4j.zeros(type, 9, 37, 23);
