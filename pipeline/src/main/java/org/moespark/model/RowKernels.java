@@ -35,7 +35,42 @@ public final class RowKernels {
   static final float[] POLY = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f,
       1.6666665459e-1f, 5.0000001201e-1f};
 
+  /** Calls of each kernel in {@link #warmUp}: C2 compiles a method after some 5,000 calls or loop turns. */
+  private static final int WARM_UP_CALLS = 30_000;
+
+  static {
+    if (VECTOR) {
+      warmUp();
+    }
+  }
+
   private RowKernels() {}
+
+  /**
+   * Runs the exp-bound kernels on vectors (softmax with its max, SwiGLU's gate) on a small row until
+   * C2 has compiled them, before any other vector code of the JVM runs: this class's initialisation,
+   * which every vector kernel's caller passes first. Compiled after other vector kernels had run, C2
+   * on JDK 17.0.15 failed some of their Vector API intrinsics (-XX:+PrintIntrinsics: "missing
+   * constant" for the operator or the vector class) and compiled them onto the API's boxed fallbacks,
+   * which allocate per vector: in a training JVM on the demo model the LM head's softmax over
+   * [1024, 2048] took 7-15 ms instead of 2.2-2.5 and SwiGLU's gate over the same size 15-20 ms
+   * instead of 5, in most runs but not all (it depends on the order of compilation). Compiled
+   * first, they stayed fast. Costs some 1.3 s once per JVM on 2 cores.
+   */
+  private static void warmUp() {
+    float[] x = new float[256];
+    float[] b = new float[256];
+    float[] sig = new float[256];
+    float[] lanes = new float[LANES];
+    for (int call = 0; call < WARM_UP_CALLS; call++) {
+      for (int j = 0; j < x.length; j++) {
+        x[j] = (j % 17) * 0.1f;
+        b[j] = 1f;
+      }
+      softmax(x, x.length - call % 9, lanes, true);
+      swiglu(x, b, sig, true);
+    }
+  }
 
   /**
    * Softmax over each row of a float32 [R, W] array in place; rows split over the cores. Causal
@@ -87,7 +122,7 @@ public final class RowKernels {
   /** Softmax of x[0, n) in place, on vectors or on the twin; {@code lanes} is scratch of {@link #LANES}. */
   static void softmax(float[] x, int n, float[] lanes, boolean vector) {
     int blocks = n - n % LANES;
-    float max = vector ? VectorRowKernels.max(x, blocks, Float.NEGATIVE_INFINITY) : Float.NEGATIVE_INFINITY;
+    float max = vector ? VectorRowKernels.max(x, blocks, Float.NEGATIVE_INFINITY, lanes) : Float.NEGATIVE_INFINITY;
     for (int j = vector ? blocks : 0; j < n; j++) {
       max = Math.max(max, x[j]);
     }

@@ -28,11 +28,15 @@ final class VectorRowKernels {
   private VectorRowKernels() {}
 
   /**
-   * The largest of x[0, blocks) and {@code max}: Math.max's order-free result, so the twin's bits.
-   * Four running maxima: a vector max with Math.max's NaN and −0 rules takes some 10 cycles on
-   * JDK 17, so one chain ran at 0.7 ns per element.
+   * The largest of x[0, blocks) and {@code max}: Math.max's order-free result, so the twin's bits;
+   * {@code lanes} is scratch of 8. Four running maxima: a vector max with Math.max's NaN and −0 rules
+   * takes some 10 cycles on JDK 17, so one chain ran at 0.7 ns per element. The lanes fold with
+   * Math.max on the host, not {@code reduceLanes(MAX)}: once a method had run a vector max chain into
+   * that reduction, C2 compiled the other vector kernels of the JVM onto the Vector API's boxed
+   * fallbacks (JDK 17.0.15), and the LM head's softmax over [1024, 2048] took 10 ms instead of 2,
+   * SwiGLU's gate 15 instead of 5.
    */
-  static float max(float[] x, int blocks, float max) {
+  static float max(float[] x, int blocks, float max, float[] lanes) {
     int l = S.length();
     FloatVector m0 = FloatVector.broadcast(S, max);
     FloatVector m1 = m0;
@@ -48,7 +52,12 @@ final class VectorRowKernels {
     for (; j < blocks; j += l) {
       m0 = m0.max(FloatVector.fromArray(S, x, j));
     }
-    return m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX);
+    m0.max(m1).max(m2.max(m3)).intoArray(lanes, 0);
+    float m = max;
+    for (int i = 0; i < l; i++) {
+      m = Math.max(m, lanes[i]);
+    }
+    return m;
   }
 
   /** x[j] ← e^(x[j] − shift) for j in [0, blocks), blocks a multiple of 8; lanes ← the lanes' sums. */

@@ -68,7 +68,7 @@ class RowKernelsTest {
         for (float v : x) {
           expected = Math.max(expected, v);
         }
-        assertThat(Float.floatToRawIntBits(VectorRowKernels.max(x, blocks, Float.NEGATIVE_INFINITY)))
+        assertThat(Float.floatToRawIntBits(VectorRowKernels.max(x, blocks, Float.NEGATIVE_INFINITY, new float[8])))
             .as("max of %s with %s", blocks, planted).isEqualTo(Float.floatToRawIntBits(expected));
       }
     }
