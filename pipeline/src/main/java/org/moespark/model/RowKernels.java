@@ -20,7 +20,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * to [−87.3, 88], within 2 ulp of e^x there (tested).
  */
 public final class RowKernels {
-  public static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+  /**
+   * The vector kernels run: the JVM has the module and the CPU 8-lane float vectors (AVX2, AVX-512).
+   * Where it has narrower ones (NEON, SSE), C2 does not compile 8-lane vectors and the API's boxed
+   * fallbacks ran far slower than the twin (5 s for {@link #warmUp} alone at -XX:MaxVectorSize=16).
+   */
+  public static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+      && VectorRowKernels.nativeLanes();
   /** Lanes of the vector kernels and of the twin's partial sums. */
   static final int LANES = 8;
   /** Conversions on vectors ({@link #widen}). */
@@ -37,6 +43,8 @@ public final class RowKernels {
 
   /** Calls of each kernel in {@link #warmUp}: C2 compiles a method after some 5,000 calls or loop turns. */
   private static final int WARM_UP_CALLS = 30_000;
+  /** {@link #warmUp}'s time limit. */
+  private static final long WARM_UP_NANOS = 4_000_000_000L;
 
   static {
     if (VECTOR) {
@@ -55,14 +63,16 @@ public final class RowKernels {
    * which allocate per vector: in a training JVM on the demo model the LM head's softmax over
    * [1024, 2048] took 7-15 ms instead of 2.2-2.5 and SwiGLU's gate over the same size 15-20 ms
    * instead of 5, in most runs but not all (it depends on the order of compilation). Compiled
-   * first, they stayed fast. Costs some 1.3 s once per JVM on 2 cores.
+   * first, they stayed fast. Costs some 1.3 s once per JVM on 2 cores; stops after
+   * {@link #WARM_UP_NANOS} where C2 is not there to compile (-XX:TieredStopAtLevel=1 took 21 s).
    */
   private static void warmUp() {
+    long end = System.nanoTime() + WARM_UP_NANOS;
     float[] x = new float[256];
     float[] b = new float[256];
     float[] sig = new float[256];
     float[] lanes = new float[LANES];
-    for (int call = 0; call < WARM_UP_CALLS; call++) {
+    for (int call = 0; call < WARM_UP_CALLS && System.nanoTime() < end; call++) {
       for (int j = 0; j < x.length; j++) {
         x[j] = (j % 17) * 0.1f;
         b[j] = 1f;

@@ -27,6 +27,11 @@ final class VectorRowKernels {
 
   private VectorRowKernels() {}
 
+  /** The CPU has vectors of {@link #S}'s 8 floats at least, which C2 compiles to vector instructions. */
+  static boolean nativeLanes() {
+    return FloatVector.SPECIES_PREFERRED.length() >= S.length();
+  }
+
   /**
    * The largest of x[0, blocks) and {@code max}: Math.max's order-free result, so the twin's bits;
    * {@code lanes} is scratch of 8. Four running maxima: a vector max with Math.max's NaN and −0 rules
