@@ -32,8 +32,8 @@ public final class Sessions {
     // that spin while idle take the cores OpenBLAS is about to use (DESIGN §6; the launcher sets
     // the same for the driver).
     conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
-    // OpenBLAS 0.3.19 runs SSE3 kernels on CPUs newer than it (5x slower GEMMs on Sapphire
-    // Rapids); a name that is no core makes it choose by each executor's own CPU features.
+    // A name that is no core makes OpenBLAS choose by each executor's own CPU features: an
+    // OpenBLAS older than the CPU ran SSE3 kernels (0.3.19 on Sapphire Rapids: 5x slower GEMMs).
     conf.setIfMissing("spark.executorEnv.OPENBLAS_CORETYPE", "by-cpu-features");
     // The row kernels' vectors (RowKernels); an executor without the module runs their scalar
     // twin: the same bits, slower. An administrator's default options win.
