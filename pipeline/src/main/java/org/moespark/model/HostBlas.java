@@ -90,10 +90,11 @@ final class HostBlas {
         double to = before[count] * next / parts;
         for (int i = 0; i < count; i++) {
           Gemm.Call c = calls.get(i);
-          long u0 = cut(c, before[i], from);
-          long u1 = cut(c, before[i], to);
+          boolean columns = byColumns(c);
+          long u0 = cut(c, columns, before[i], from);
+          long u1 = cut(c, columns, before[i], to);
           if (u1 > u0) {
-            if (byColumns(c)) {
+            if (columns) {
               block(c, 0, c.m(), u0, u1);
             } else {
               block(c, u0, u1, 0, c.n());
@@ -123,11 +124,14 @@ final class HostBlas {
     return c.n() > c.m() && c.m() < MIN_ROW_SPLIT;
   }
 
-  /** The first of a call's rows (or columns) whose work starts at or after {@code w} (its work starting at {@code before}). */
-  private static long cut(Gemm.Call c, double before, double w) {
-    boolean columns = byColumns(c);
+  /**
+   * The first of a call's rows (or its columns, where it splits by {@code columns}) whose work starts
+   * at or after {@code w}, its work starting at {@code before}.
+   */
+  private static long cut(Gemm.Call c, boolean columns, double before, double w) {
+    long units = columns ? c.n() : c.m();
     double perUnit = (double) (columns ? c.m() : c.n()) * Math.max(1, c.k());
-    return perUnit == 0 ? 0 : Math.max(0, Math.min(columns ? c.n() : c.m(), (long) Math.ceil((w - before) / perUnit)));
+    return perUnit == 0 ? 0 : Math.max(0, Math.min(units, (long) Math.ceil((w - before) / perUnit)));
   }
 
   /**
