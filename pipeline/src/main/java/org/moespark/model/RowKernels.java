@@ -237,7 +237,7 @@ public final class RowKernels {
     return sum;
   }
 
-  /** e^x, the scalar twin of {@link VectorRowKernels#exp}, operation for operation. */
+  /** e^x, the scalar twin of {@link VectorExp#exp}, operation for operation. */
   static float exp(float x) {
     x = Math.min(Math.max(x, MIN_ARG), MAX_ARG);
     float t = x * LOG2E + MAGIC;

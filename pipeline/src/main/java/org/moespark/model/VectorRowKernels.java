@@ -1,14 +1,5 @@
 package org.moespark.model;
 
-import static org.moespark.model.RowKernels.LN2_HI;
-import static org.moespark.model.RowKernels.LN2_LO;
-import static org.moespark.model.RowKernels.LOG2E;
-import static org.moespark.model.RowKernels.MAGIC;
-import static org.moespark.model.RowKernels.MAGIC_BITS;
-import static org.moespark.model.RowKernels.MAX_ARG;
-import static org.moespark.model.RowKernels.MIN_ARG;
-import static org.moespark.model.RowKernels.POLY;
-
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -17,7 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link RowKernels} on 8-lane float vectors ({@code jdk.incubator.vector}); loaded only where the
  * JVM has that module ({@link RowKernels#VECTOR}). Lane-wise operations are IEEE and not fused, so
- * each lane computes what the scalar twin computes.
+ * each lane computes what the scalar twin computes. The JVM options (the pom's {@code vector.options})
+ * keep every method here out of its callers' compiles: inlined into the row loops, C2 reached its
+ * node budget next to the vector code and left parts of it on the API's boxed fallbacks.
  */
 final class VectorRowKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
@@ -69,7 +62,7 @@ final class VectorRowKernels {
   static void expShifted(float[] x, int blocks, float shift, float[] lanes) {
     FloatVector sum = FloatVector.zero(S);
     for (int j = 0; j < blocks; j += S.length()) {
-      FloatVector e = exp(FloatVector.fromArray(S, x, j).sub(shift));
+      FloatVector e = VectorExp.exp(FloatVector.fromArray(S, x, j).sub(shift));
       e.intoArray(x, j);
       sum = sum.add(e);
     }
@@ -80,7 +73,7 @@ final class VectorRowKernels {
   static void swiglu(float[] a, float[] b, float[] sig, int blocks) {
     for (int j = 0; j < blocks; j += S.length()) {
       FloatVector av = FloatVector.fromArray(S, a, j);
-      FloatVector s = FloatVector.broadcast(S, 1f).div(exp(av.neg()).add(1f));
+      FloatVector s = FloatVector.broadcast(S, 1f).div(VectorExp.exp(av.neg()).add(1f));
       s.intoArray(sig, j);
       FloatVector u = av.mul(s);
       u.intoArray(a, j);
@@ -124,26 +117,5 @@ final class VectorRowKernels {
       sum = sum.add(u.mul(v));
     }
     sum.intoArray(lanes, 0);
-  }
-
-  /**
-   * The clamp is two compares and blends, which give Math.max/min's results for these bounds (a NaN
-   * compares false and stays NaN; no bound is ±0): the vector max and min with Math's rules cost
-   * as much as the polynomial on JDK 17.
-   */
-  static FloatVector exp(FloatVector x) {
-    x = x.blend(MIN_ARG, x.compare(VectorOperators.LT, MIN_ARG));
-    x = x.blend(MAX_ARG, x.compare(VectorOperators.GT, MAX_ARG));
-    FloatVector t = x.mul(LOG2E).add(MAGIC);
-    FloatVector n = t.sub(MAGIC);
-    FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
-    FloatVector p = r.mul(POLY[0]).add(POLY[1]);
-    p = p.mul(r).add(POLY[2]);
-    p = p.mul(r).add(POLY[3]);
-    p = p.mul(r).add(POLY[4]);
-    p = p.mul(r).add(POLY[5]);
-    p = p.mul(r.mul(r)).add(r).add(1f);
-    return p.mul(t.reinterpretAsInts().sub(MAGIC_BITS).add(127).lanewise(VectorOperators.LSHL, 23)
-        .reinterpretAsFloats());
   }
 }

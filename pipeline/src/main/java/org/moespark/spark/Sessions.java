@@ -6,6 +6,13 @@ import org.apache.spark.sql.SparkSession;
 /** Builds the SparkSession every job uses. */
 public final class Sessions {
   public static final String DEFAULT_MASTER = "local[2]";
+  /**
+   * The JVM options of the row kernels, as the pom's {@code vector.options} gives them to the tests
+   * and the launcher: the Vector API module, and {@code VectorRowKernels} compiled as its own
+   * methods, never inlined into the row loops around them (README, status).
+   */
+  static final String VECTOR_OPTIONS = "--add-modules=jdk.incubator.vector -XX:CompileCommand=quiet"
+      + " -XX:CompileCommand=dontinline,org.moespark.model.VectorRowKernels::*";
 
   private Sessions() {}
 
@@ -35,9 +42,10 @@ public final class Sessions {
     // A name that is no core makes OpenBLAS choose by each executor's own CPU features: an
     // OpenBLAS older than the CPU ran SSE3 kernels (0.3.19 on Sapphire Rapids: 5x slower GEMMs).
     conf.setIfMissing("spark.executorEnv.OPENBLAS_CORETYPE", "by-cpu-features");
-    // The row kernels' vectors (RowKernels); an executor without the module runs their scalar
-    // twin: the same bits, slower. An administrator's default options win.
-    conf.setIfMissing("spark.executor.defaultJavaOptions", "--add-modules=jdk.incubator.vector");
+    // The row kernels' vectors (RowKernels) and their compile option (the pom's vector.options);
+    // an executor without the module runs their scalar twin: the same bits, slower. An
+    // administrator's default options win.
+    conf.setIfMissing("spark.executor.defaultJavaOptions", VECTOR_OPTIONS);
     LocalCluster.configure(conf, System.getenv());
     return SparkSession.builder().config(conf).getOrCreate();
   }

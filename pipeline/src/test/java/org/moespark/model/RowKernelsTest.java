@@ -37,7 +37,7 @@ class RowKernelsTest {
     for (int i = 0; i + 8 <= x.length; i += 8 * 997) {
       jdk.incubator.vector.FloatVector v = jdk.incubator.vector.FloatVector.fromArray(
           jdk.incubator.vector.FloatVector.SPECIES_256, x, i);
-      VectorRowKernels.exp(v).intoArray(lanes, 0);
+      VectorExp.exp(v).intoArray(lanes, 0);
       for (int l = 0; l < 8; l++) {
         assertThat(lanes[l]).as("e^%s", x[i + l]).isEqualTo(RowKernels.exp(x[i + l]));
       }
@@ -45,7 +45,7 @@ class RowKernelsTest {
     // the vector clamp (compares and blends) against the twin's Math.max/min, at and past the bounds
     float[] special = {-1e9f, 1e9f, Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY,
         Math.nextDown(RowKernels.MIN_ARG), Math.nextUp(RowKernels.MAX_ARG), -0f};
-    VectorRowKernels.exp(jdk.incubator.vector.FloatVector.fromArray(
+    VectorExp.exp(jdk.incubator.vector.FloatVector.fromArray(
         jdk.incubator.vector.FloatVector.SPECIES_256, special, 0)).intoArray(lanes, 0);
     for (int l = 0; l < 8; l++) {
       assertThat(Float.floatToRawIntBits(lanes[l])).as("e^%s", special[l])
