@@ -1,6 +1,9 @@
 package org.moespark.model;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -45,6 +48,8 @@ public final class RowKernels {
   private static final int WARM_UP_CALLS = 30_000;
   /** {@link #warmUp}'s time limit. */
   private static final long WARM_UP_NANOS = 4_000_000_000L;
+  /** Zeros for a causal row's masked columns. */
+  private static final float[] ZEROS = new float[1024];
 
   static {
     if (VECTOR) {
@@ -68,17 +73,19 @@ public final class RowKernels {
    */
   private static void warmUp() {
     long end = System.nanoTime() + WARM_UP_NANOS;
-    float[] x = new float[256];
-    float[] b = new float[256];
-    float[] sig = new float[256];
+    int width = 256;
+    ByteBuffer[] rows = new ByteBuffer[5];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = ByteBuffer.allocateDirect(4 * width).order(ByteOrder.nativeOrder());
+    }
     float[] lanes = new float[LANES];
     for (int call = 0; call < WARM_UP_CALLS && System.nanoTime() < end; call++) {
-      for (int j = 0; j < x.length; j++) {
-        x[j] = (j % 17) * 0.1f;
-        b[j] = 1f;
+      for (int j = 0; j < width; j++) {
+        rows[0].putFloat(4 * j, (j % 17) * 0.1f);
+        rows[1].putFloat(4 * j, 1f);
       }
-      softmax(x, x.length - call % 9, lanes, true);
-      swiglu(x, b, sig, true);
+      softmax(rows[0], 0, width - call % 9, width, lanes);
+      swiglu(rows[0], rows[1], rows[2], rows[3], rows[4], width);
     }
   }
 
@@ -87,17 +94,29 @@ public final class RowKernels {
    * rows are attention's [G·T, T]: row r covers columns [0, r mod T] and its other columns become 0.
    */
   static void softmaxRows(INDArray rows, boolean causal) {
+    softmaxRows(rows, causal, VECTOR);
+  }
+
+  /** {@link #softmaxRows(INDArray, boolean)} on vectors over the array's buffer, or on the twin. */
+  static void softmaxRows(INDArray rows, boolean causal, boolean vector) {
     check(rows);
     int width = (int) rows.columns();
     RowRanges.forEach((int) rows.rows(), width, (from, to) -> {
+      float[] lanes = new float[LANES];
+      if (vector) {
+        ByteBuffer x = bytes(rows, from, to);
+        for (int r = from; r < to; r++) {
+          softmax(x, 4 * (r - from) * width, causal ? r % width + 1 : width, width, lanes);
+        }
+        return;
+      }
       FloatBuffer buf = rows.data().asNioFloat();
       float[] x = new float[width];
-      float[] lanes = new float[LANES];
       for (int r = from; r < to; r++) {
         int at = (int) rows.offset() + r * width;
         int n = causal ? r % width + 1 : width;
         buf.get(at, x);
-        softmax(x, n, lanes, VECTOR);
+        softmax(x, n, lanes);
         java.util.Arrays.fill(x, n, width, 0);
         buf.put(at, x);
       }
@@ -108,11 +127,25 @@ public final class RowKernels {
    * SwiGLU's gate on rows [0, m) of float32 [R, F] arrays: σ = 1/(1 + e^−a), silu = a·σ, g = silu·b.
    */
   static void swigluRows(INDArray a, INDArray b, INDArray sig, INDArray silu, INDArray g, int m) {
-    for (INDArray x : new INDArray[] {a, b, sig, silu, g}) {
+    swigluRows(a, b, sig, silu, g, m, VECTOR);
+  }
+
+  /** {@link #swigluRows(INDArray, INDArray, INDArray, INDArray, INDArray, int)} on vectors or on the twin. */
+  static void swigluRows(INDArray a, INDArray b, INDArray sig, INDArray silu, INDArray g, int m, boolean vector) {
+    INDArray[] arrays = {a, b, sig, silu, g};
+    for (INDArray x : arrays) {
       check(x);
     }
     int width = (int) a.columns();
     RowRanges.forEach(m, width, (from, to) -> {
+      if (vector) {
+        ByteBuffer[] x = new ByteBuffer[arrays.length];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = bytes(arrays[i], from, to);
+        }
+        swiglu(x[0], x[1], x[2], x[3], x[4], (to - from) * width);
+        return;
+      }
       FloatBuffer[] bufs = {a.data().asNioFloat(), b.data().asNioFloat(), sig.data().asNioFloat(),
           silu.data().asNioFloat(), g.data().asNioFloat()};
       float[] ar = new float[width];
@@ -121,7 +154,7 @@ public final class RowKernels {
       for (int r = from; r < to; r++) {
         bufs[0].get((int) a.offset() + r * width, ar);
         bufs[1].get((int) b.offset() + r * width, br);
-        swiglu(ar, br, sr, VECTOR);
+        swiglu(ar, br, sr);
         bufs[2].put((int) sig.offset() + r * width, sr);
         bufs[3].put((int) silu.offset() + r * width, ar);
         bufs[4].put((int) g.offset() + r * width, br);
@@ -129,23 +162,99 @@ public final class RowKernels {
     });
   }
 
-  /** Softmax of x[0, n) in place, on vectors or on the twin; {@code lanes} is scratch of {@link #LANES}. */
-  static void softmax(float[] x, int n, float[] lanes, boolean vector) {
+  /**
+   * SwiGLU's way back on rows [0, m) of float32 [R, F] arrays: db = dg·silu, da = dg·b·silu', with
+   * silu' = σ + silu·(1 − σ) from the kept σ and silu (no exp); dh [R, 2F] gets the rows [da | db].
+   * On vectors where F is a multiple of 8, else on the twin, which Java vectorises.
+   */
+  static void swigluBackwardRows(INDArray dg, INDArray silu, INDArray sig, INDArray b, INDArray dh, int m,
+      boolean vector) {
+    INDArray[] arrays = {dg, silu, sig, b, dh};
+    for (INDArray x : arrays) {
+      check(x);
+    }
+    int width = (int) dg.columns();
+    RowRanges.forEach(m, width, (from, to) -> {
+      if (vector && width % LANES == 0) {
+        ByteBuffer[] x = new ByteBuffer[arrays.length];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = bytes(arrays[i], from, to);
+        }
+        VectorRowKernels.swigluBackward(x[0], x[1], x[2], x[3], x[4], to - from, width);
+        return;
+      }
+      RowAccess dgRows = RowAccess.of(dg);
+      RowAccess siluRows = RowAccess.of(silu);
+      RowAccess sigRows = RowAccess.of(sig);
+      RowAccess bRows = RowAccess.of(b);
+      RowAccess dhRows = RowAccess.of(dh);
+      float[] d = new float[width];
+      float[] u = new float[width];
+      float[] sg = new float[width];
+      float[] br = new float[width];
+      float[] dhr = new float[2 * width];
+      for (int r = from; r < to; r++) {
+        dgRows.get(r, d);
+        siluRows.get(r, u);
+        sigRows.get(r, sg);
+        bRows.get(r, br);
+        // in place, then into dh's row: stores at dhr[width + j] kept Java from vectorising (2.6x slower)
+        for (int j = 0; j < width; j++) {
+          br[j] = d[j] * br[j] * (sg[j] + u[j] * (1 - sg[j]));
+          u[j] = d[j] * u[j];
+        }
+        System.arraycopy(br, 0, dhr, 0, width);
+        System.arraycopy(u, 0, dhr, width, width);
+        dhRows.put(r, dhr);
+      }
+    });
+  }
+
+  /**
+   * Softmax of the row of {@code width} floats at byte {@code at} of x in place over its first n,
+   * the rest set to 0: {@link #softmax(float[], int, float[])}'s operations on vectors.
+   */
+  private static void softmax(ByteBuffer x, int at, int n, int width, float[] lanes) {
     int blocks = n - n % LANES;
-    float max = vector ? VectorRowKernels.max(x, blocks, Float.NEGATIVE_INFINITY, lanes) : Float.NEGATIVE_INFINITY;
-    for (int j = vector ? blocks : 0; j < n; j++) {
+    FloatBuffer f = x.asFloatBuffer();
+    int first = at / 4;
+    float max = VectorRowKernels.max(x, at, blocks, Float.NEGATIVE_INFINITY, lanes);
+    for (int j = blocks; j < n; j++) {
+      max = Math.max(max, f.get(first + j));
+    }
+    VectorRowKernels.expShifted(x, at, blocks, max, lanes);
+    float sum = 0;
+    for (int l = 0; l < LANES; l++) {
+      sum += lanes[l];
+    }
+    for (int j = blocks; j < n; j++) {
+      float e = exp(f.get(first + j) - max);
+      f.put(first + j, e);
+      sum += e;
+    }
+    float inv = 1f / sum;
+    VectorRowKernels.scale(x, at, blocks, inv);
+    for (int j = blocks; j < n; j++) {
+      f.put(first + j, f.get(first + j) * inv);
+    }
+    for (int j = n; j < width; j += ZEROS.length) {
+      f.put(first + j, ZEROS, 0, Math.min(ZEROS.length, width - j));
+    }
+  }
+
+  /** Softmax of x[0, n) in place: the twin; {@code lanes} is scratch of {@link #LANES}. */
+  static void softmax(float[] x, int n, float[] lanes) {
+    int blocks = n - n % LANES;
+    float max = Float.NEGATIVE_INFINITY;
+    for (int j = 0; j < n; j++) {
       max = Math.max(max, x[j]);
     }
-    if (vector) {
-      VectorRowKernels.expShifted(x, blocks, max, lanes);
-    } else {
-      java.util.Arrays.fill(lanes, 0);
-      for (int j = 0; j < blocks; j += LANES) {
-        for (int l = 0; l < LANES; l++) {
-          float e = exp(x[j + l] - max);
-          x[j + l] = e;
-          lanes[l] += e;
-        }
+    java.util.Arrays.fill(lanes, 0);
+    for (int j = 0; j < blocks; j += LANES) {
+      for (int l = 0; l < LANES; l++) {
+        float e = exp(x[j + l] - max);
+        x[j + l] = e;
+        lanes[l] += e;
       }
     }
     float sum = 0;
@@ -162,19 +271,41 @@ public final class RowKernels {
     }
   }
 
-  /** a ← silu(a), b ← silu(a)·b, sig ← σ(a), on vectors or on the twin. */
-  static void swiglu(float[] a, float[] b, float[] sig, boolean vector) {
-    int n = a.length;
-    int blocks = vector ? n - n % LANES : 0;
-    if (vector) {
-      VectorRowKernels.swiglu(a, b, sig, blocks);
-    }
+  /**
+   * The gate over the first n floats of the byte views in place of a's and b's (see
+   * {@link #swiglu(float[], float[], float[])}): on vectors, the tail on the host.
+   */
+  private static void swiglu(ByteBuffer a, ByteBuffer b, ByteBuffer sig, ByteBuffer silu, ByteBuffer g, int n) {
+    int blocks = n - n % LANES;
+    VectorRowKernels.swiglu(a, b, sig, silu, g, blocks);
     for (int j = blocks; j < n; j++) {
+      float s = 1f / (exp(-a.getFloat(4 * j)) + 1f);
+      float u = a.getFloat(4 * j) * s;
+      sig.putFloat(4 * j, s);
+      silu.putFloat(4 * j, u);
+      g.putFloat(4 * j, u * b.getFloat(4 * j));
+    }
+  }
+
+  /** a ← silu(a), b ← silu(a)·b, sig ← σ(a): the twin. */
+  static void swiglu(float[] a, float[] b, float[] sig) {
+    for (int j = 0; j < a.length; j++) {
       float s = 1f / (exp(-a[j]) + 1f);
       sig[j] = s;
       a[j] *= s;
       b[j] *= a[j];
     }
+  }
+
+  /** Native-order bytes of rows [from, to) of a contiguous float32 [R, W] array (a view included). */
+  static ByteBuffer bytes(INDArray a, int from, int to) {
+    int width = (int) a.columns();
+    long first = 4 * (a.offset() + (long) from * width);
+    long last = 4 * (a.offset() + (long) to * width);
+    ByteBuffer all = a.data().asNio();
+    Preconditions.checkArgument(last <= all.capacity() && last <= Integer.MAX_VALUE,
+        "rows [%s, %s) of %s lie past the buffer or past 2 GiB", from, to, a.shapeInfoToString());
+    return all.duplicate().clear().position((int) first).limit((int) last).slice().order(ByteOrder.nativeOrder());
   }
 
   /**

@@ -94,13 +94,13 @@ public final class SwiGluActivation {
   /**
    * db = dg ⊙ silu(a); da = dg ⊙ b ⊙ silu'(a), silu' = σ + silu·(1 − σ); on rows [0, m), in one
    * host pass per row (rows split over the cores by {@link RowRanges}) over the kept σ and silu: no
-   * exp, so the six ND4J ops it replaces were pure memory traffic. float32 computes in float32 on
-   * its own rows (Java vectorises the loop; the way through float64 {@link RowAccess} rows spent
+   * exp, so the six ND4J ops it replaces were pure memory traffic. float32 computes in float32
+   * ({@link RowKernels#swigluBackwardRows}: the way through float64 {@link RowAccess} rows spent
    * most of its time converting), float64 through RowAccess.
    */
   public void backward(long m) {
     if (type == DataType.FLOAT) {
-      RowRanges.forEach((int) m, hidden, this::backwardFloat);
+      RowKernels.swigluBackwardRows(dg, silu, sig, b, dh, (int) m, RowKernels.VECTOR);
       return;
     }
     INDArray dgm = top(dg, m);
@@ -135,34 +135,6 @@ public final class SwiGluActivation {
         dbRows.put(r, u);
       }
     });
-  }
-
-  /** {@link #backward} on float32 rows [from, to): whole arrays as rows, no views; dh's row is [da | db]. */
-  private void backwardFloat(int from, int to) {
-    RowAccess dgRows = RowAccess.of(dg, hidden);
-    RowAccess siluRows = RowAccess.of(silu, hidden);
-    RowAccess sigRows = RowAccess.of(sig, hidden);
-    RowAccess bRows = RowAccess.of(b, hidden);
-    RowAccess dhRows = RowAccess.of(dh, 2 * hidden);
-    float[] d = new float[hidden];
-    float[] u = new float[hidden];
-    float[] sg = new float[hidden];
-    float[] br = new float[hidden];
-    float[] dhr = new float[2 * hidden];
-    for (int r = from; r < to; r++) {
-      dgRows.get(r, d);
-      siluRows.get(r, u);
-      sigRows.get(r, sg);
-      bRows.get(r, br);
-      // in place, then into dh's row: stores at dhr[hidden + j] kept Java from vectorising (2.6x slower)
-      for (int j = 0; j < hidden; j++) {
-        br[j] = d[j] * br[j] * (sg[j] + u[j] * (1 - sg[j]));
-        u[j] = d[j] * u[j];
-      }
-      System.arraycopy(br, 0, dhr, 0, hidden);
-      System.arraycopy(u, 0, dhr, hidden, hidden);
-      dhRows.put(r, dhr);
-    }
   }
 
   private INDArray top(INDArray buf, long m) {

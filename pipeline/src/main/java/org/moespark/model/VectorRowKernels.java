@@ -1,5 +1,7 @@
 package org.moespark.model;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -7,13 +9,16 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link RowKernels} on 8-lane float vectors ({@code jdk.incubator.vector}); loaded only where the
- * JVM has that module ({@link RowKernels#VECTOR}). Lane-wise operations are IEEE and not fused, so
+ * JVM has that module ({@link RowKernels#VECTOR}). The row kernels read and write ND4J's buffers
+ * through their native-order byte views: copying each row into a Java array and back was 8-10% of a
+ * step's CPU samples on both presets (perf). Lane-wise operations are IEEE and not fused, so
  * each lane computes what the scalar twin computes. The JVM options (the pom's {@code vector.options})
  * keep every method here out of its callers' compiles: inlined into the row loops, C2 reached its
  * node budget next to the vector code and left parts of it on the API's boxed fallbacks.
  */
 final class VectorRowKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
   /** 8 doubles, S's lanes widened: vectors only where the CPU has 512-bit registers (AVX-512). */
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_512;
   static final boolean WIDE = DoubleVector.SPECIES_PREFERRED.length() >= D.length();
@@ -26,58 +31,93 @@ final class VectorRowKernels {
   }
 
   /**
-   * The largest of x[0, blocks) and {@code max}: Math.max's order-free result, so the twin's bits;
-   * {@code lanes} is scratch of 8. Four running maxima: a vector max with Math.max's NaN and −0 rules
-   * takes some 10 cycles on JDK 17, so one chain ran at 0.7 ns per element. The lanes fold with
-   * Math.max on the host, not {@code reduceLanes(MAX)}: once a method had run a vector max chain into
-   * that reduction, C2 compiled the other vector kernels of the JVM onto the Vector API's boxed
-   * fallbacks (JDK 17.0.15), and the LM head's softmax over [1024, 2048] took 10 ms instead of 2,
-   * SwiGLU's gate 15 instead of 5.
+   * The largest of the {@code blocks} floats at byte {@code at} of x and {@code max}: Math.max's
+   * order-free result, so the twin's bits; {@code lanes} is scratch of 8. Four running maxima: a
+   * vector max with Math.max's NaN and −0 rules takes some 10 cycles on JDK 17, so one chain ran at
+   * 0.7 ns per element. The lanes fold with Math.max on the host, not {@code reduceLanes(MAX)}: once
+   * a method had run a vector max chain into that reduction, C2 compiled the other vector kernels of
+   * the JVM onto the Vector API's boxed fallbacks (JDK 17.0.15), and the LM head's softmax over
+   * [1024, 2048] took 10 ms instead of 2, SwiGLU's gate 15 instead of 5.
    */
-  static float max(float[] x, int blocks, float max, float[] lanes) {
-    int l = S.length();
+  static float max(ByteBuffer x, int at, int blocks, float max, float[] lanes) {
+    int step = S.vectorByteSize();
+    int end = at + 4 * blocks;
     FloatVector m0 = FloatVector.broadcast(S, max);
     FloatVector m1 = m0;
     FloatVector m2 = m0;
     FloatVector m3 = m0;
-    int j = 0;
-    for (; j + 4 * l <= blocks; j += 4 * l) {
-      m0 = m0.max(FloatVector.fromArray(S, x, j));
-      m1 = m1.max(FloatVector.fromArray(S, x, j + l));
-      m2 = m2.max(FloatVector.fromArray(S, x, j + 2 * l));
-      m3 = m3.max(FloatVector.fromArray(S, x, j + 3 * l));
+    int j = at;
+    for (; j + 4 * step <= end; j += 4 * step) {
+      m0 = m0.max(FloatVector.fromByteBuffer(S, x, j, ORDER));
+      m1 = m1.max(FloatVector.fromByteBuffer(S, x, j + step, ORDER));
+      m2 = m2.max(FloatVector.fromByteBuffer(S, x, j + 2 * step, ORDER));
+      m3 = m3.max(FloatVector.fromByteBuffer(S, x, j + 3 * step, ORDER));
     }
-    for (; j < blocks; j += l) {
-      m0 = m0.max(FloatVector.fromArray(S, x, j));
+    for (; j < end; j += step) {
+      m0 = m0.max(FloatVector.fromByteBuffer(S, x, j, ORDER));
     }
     m0.max(m1).max(m2.max(m3)).intoArray(lanes, 0);
     float m = max;
-    for (int i = 0; i < l; i++) {
+    for (int i = 0; i < S.length(); i++) {
       m = Math.max(m, lanes[i]);
     }
     return m;
   }
 
-  /** x[j] ← e^(x[j] − shift) for j in [0, blocks), blocks a multiple of 8; lanes ← the lanes' sums. */
-  static void expShifted(float[] x, int blocks, float shift, float[] lanes) {
+  /**
+   * x ← e^(x − shift) over the {@code blocks} floats (a multiple of 8) at byte {@code at};
+   * lanes ← the lanes' sums.
+   */
+  static void expShifted(ByteBuffer x, int at, int blocks, float shift, float[] lanes) {
     FloatVector sum = FloatVector.zero(S);
-    for (int j = 0; j < blocks; j += S.length()) {
-      FloatVector e = VectorExp.exp(FloatVector.fromArray(S, x, j).sub(shift));
-      e.intoArray(x, j);
+    for (int j = at; j < at + 4 * blocks; j += S.vectorByteSize()) {
+      FloatVector e = VectorExp.exp(FloatVector.fromByteBuffer(S, x, j, ORDER).sub(shift));
+      e.intoByteBuffer(x, j, ORDER);
       sum = sum.add(e);
     }
     sum.intoArray(lanes, 0);
   }
 
-  /** The gate over [0, blocks) (see {@link RowKernels#swiglu}). */
-  static void swiglu(float[] a, float[] b, float[] sig, int blocks) {
-    for (int j = 0; j < blocks; j += S.length()) {
-      FloatVector av = FloatVector.fromArray(S, a, j);
+  /** x ← x·by over the {@code blocks} floats (a multiple of 8) at byte {@code at}. */
+  static void scale(ByteBuffer x, int at, int blocks, float by) {
+    for (int j = at; j < at + 4 * blocks; j += S.vectorByteSize()) {
+      FloatVector.fromByteBuffer(S, x, j, ORDER).mul(by).intoByteBuffer(x, j, ORDER);
+    }
+  }
+
+  /**
+   * The gate over the first {@code blocks} floats (a multiple of 8) of each buffer (see
+   * {@link RowKernels#swiglu}): reads a and b, writes σ(a), silu(a) and the gate.
+   */
+  static void swiglu(ByteBuffer a, ByteBuffer b, ByteBuffer sig, ByteBuffer silu, ByteBuffer g, int blocks) {
+    for (int j = 0; j < 4 * blocks; j += S.vectorByteSize()) {
+      FloatVector av = FloatVector.fromByteBuffer(S, a, j, ORDER);
       FloatVector s = FloatVector.broadcast(S, 1f).div(VectorExp.exp(av.neg()).add(1f));
-      s.intoArray(sig, j);
+      s.intoByteBuffer(sig, j, ORDER);
       FloatVector u = av.mul(s);
-      u.intoArray(a, j);
-      u.mul(FloatVector.fromArray(S, b, j)).intoArray(b, j);
+      u.intoByteBuffer(silu, j, ORDER);
+      u.mul(FloatVector.fromByteBuffer(S, b, j, ORDER)).intoByteBuffer(g, j, ORDER);
+    }
+  }
+
+  /**
+   * SwiGLU's way back over {@code rows} rows of {@code width} floats (a multiple of 8) from the start
+   * of each buffer (see {@link RowKernels#swigluBackwardRows}): dh's rows are [da | db], 2·width.
+   */
+  static void swigluBackward(ByteBuffer dg, ByteBuffer silu, ByteBuffer sig, ByteBuffer b, ByteBuffer dh,
+      int rows, int width) {
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    for (int r = 0; r < rows; r++) {
+      int in = 4 * r * width;
+      int out = 8 * r * width;
+      for (int j = 0; j < 4 * width; j += S.vectorByteSize()) {
+        FloatVector d = FloatVector.fromByteBuffer(S, dg, in + j, ORDER);
+        FloatVector u = FloatVector.fromByteBuffer(S, silu, in + j, ORDER);
+        FloatVector s = FloatVector.fromByteBuffer(S, sig, in + j, ORDER);
+        d.mul(FloatVector.fromByteBuffer(S, b, in + j, ORDER)).mul(s.add(u.mul(one.sub(s))))
+            .intoByteBuffer(dh, out + j, ORDER);
+        d.mul(u).intoByteBuffer(dh, out + 4 * width + j, ORDER);
+      }
     }
   }
 

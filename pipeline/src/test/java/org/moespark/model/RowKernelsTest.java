@@ -12,6 +12,9 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 
 class RowKernelsTest {
+  /** The whole buffer of each {@link #view}. */
+  private static final java.util.Map<INDArray, INDArray> BUFFERS = new java.util.IdentityHashMap<>();
+
   /** The tests run with the module (the pom's argLine), so the vector kernels are what they check. */
   @Test
   void theTestJvmHasTheVectorModule() {
@@ -68,7 +71,13 @@ class RowKernelsTest {
         for (float v : x) {
           expected = Math.max(expected, v);
         }
-        assertThat(Float.floatToRawIntBits(VectorRowKernels.max(x, blocks, Float.NEGATIVE_INFINITY, new float[8])))
+        // at a byte offset into the buffer, as the row kernels read a row of a larger array
+        INDArray buf = Nd4j.create(DataType.FLOAT, 1, blocks + 3);
+        for (int j = 0; j < blocks; j++) {
+          buf.putScalar(0, j + 3, x[j]);
+        }
+        java.nio.ByteBuffer bytes = RowKernels.bytes(buf, 0, 1);
+        assertThat(Float.floatToRawIntBits(VectorRowKernels.max(bytes, 12, blocks, Float.NEGATIVE_INFINITY, new float[8])))
             .as("max of %s with %s", blocks, planted).isEqualTo(Float.floatToRawIntBits(expected));
       }
     }
@@ -113,54 +122,99 @@ class RowKernelsTest {
   }
 
   /**
-   * Softmax and the SwiGLU gate give the same bits on vectors and on the scalar twin, for row
-   * widths around the lane count and with wide logits, and match ND4J's softmax and sigmoid.
+   * Softmax (plain and causal), the SwiGLU gate and its way back give the same bits on vectors over
+   * the arrays' buffers and on the scalar twin, for row widths around the lane count, with wide
+   * logits, on views at an offset; and they match ND4J's softmax and sigmoid.
    */
   @Test
   void vectorAndTwinGiveTheSameBitsAndMatchNd4j() {
     SplittableRandom rnd = new SplittableRandom(3);
-    float[] lanes = new float[RowKernels.LANES];
     for (int width : new int[] {1, 7, 8, 9, 16, 45, 2048, 2051}) {
-      float[] x = new float[width];
-      for (int j = 0; j < width; j++) {
-        x[j] = (float) (rnd.nextGaussian() * (j % 5 == 0 ? 40 : 3));
-      }
-      float[] vec = x.clone();
-      float[] twin = x.clone();
-      RowKernels.softmax(vec, width, lanes, true);
-      RowKernels.softmax(twin, width, lanes, false);
-      assertThat(vec).as("softmax width %s", width).isEqualTo(twin);
-      INDArray nd4j = Nd4j.createFromArray(new float[][] {x});
-      Nd4j.exec(new SoftMax(nd4j, nd4j, -1));
-      float[] expected = nd4j.toFloatVector();
-      for (int j = 0; j < width; j++) {
-        assertThat(vec[j]).as("softmax width %s column %s", width, j).isCloseTo(expected[j], within(2e-6f + 2e-5f * expected[j]));
+      int rows = width > 1000 ? 5 : 40;
+      INDArray x = view(rows, width, rnd, 3, 40);
+      for (boolean causal : new boolean[] {false, true}) {
+        INDArray vec = view(x);
+        INDArray twin = view(x);
+        RowKernels.softmaxRows(vec, causal, true);
+        assertEdges(vec);
+        RowKernels.softmaxRows(twin, causal, false);
+        assertThat(vec.toFloatMatrix()).as("softmax width %s causal %s", width, causal).isEqualTo(twin.toFloatMatrix());
+        for (int r = 0; r < rows; r++) {
+          int n = causal ? r % width + 1 : width;
+          INDArray expected = x.getRow(r).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)).dup();
+          Nd4j.exec(new SoftMax(expected, expected, -1));
+          for (int j = 0; j < width; j++) {
+            float e = j < n ? expected.getFloat(j) : 0f;
+            assertThat(vec.getFloat(r, j)).as("softmax width %s row %s column %s", width, r, j)
+                .isCloseTo(e, within(2e-6f + 2e-5f * e));
+          }
+        }
       }
 
-      float[] b = new float[width];
-      for (int j = 0; j < width; j++) {
-        b[j] = (float) rnd.nextGaussian();
+      INDArray b = view(rows, width, rnd, 1, 1);
+      INDArray[] gate = new INDArray[6];
+      for (int i = 0; i < gate.length; i++) {
+        gate[i] = view(rows, width, rnd, 0, 0);
       }
-      float[] av = x.clone();
-      float[] bv = b.clone();
-      float[] sv = new float[width];
-      float[] at = x.clone();
-      float[] bt = b.clone();
-      float[] st = new float[width];
-      RowKernels.swiglu(av, bv, sv, true);
-      RowKernels.swiglu(at, bt, st, false);
-      assertThat(sv).as("sigmoid width %s", width).isEqualTo(st);
-      assertThat(av).as("silu width %s", width).isEqualTo(at);
-      assertThat(bv).as("gate width %s", width).isEqualTo(bt);
-      INDArray sig = Nd4j.createFromArray(new float[][] {x});
+      RowKernels.swigluRows(x, b, gate[0], gate[1], gate[2], rows, true);
+      for (int i = 0; i < 3; i++) {
+        assertEdges(gate[i]);
+      }
+      RowKernels.swigluRows(x, b, gate[3], gate[4], gate[5], rows, false);
+      for (int i = 0; i < 3; i++) {
+        assertThat(gate[i].toFloatMatrix()).as("gate output %s width %s", i, width).isEqualTo(gate[i + 3].toFloatMatrix());
+      }
+      INDArray sig = x.dup();
       Nd4j.exec(new Sigmoid(sig, sig));
-      float[] sigExpected = sig.toFloatVector();
+      assertThat(gate[0].equalsWithEps(sig, 1e-6)).as("sigmoid width %s", width).isTrue();
+      assertThat(gate[1].toFloatMatrix()).isEqualTo(x.mul(gate[0]).toFloatMatrix());
+      assertThat(gate[2].toFloatMatrix()).isEqualTo(gate[1].mul(b).toFloatMatrix());
+
+      INDArray dg = view(rows, width, rnd, 1, 1);
+      INDArray dhVec = view(rows, 2 * width, rnd, 0, 0);
+      INDArray dhTwin = view(rows, 2 * width, rnd, 0, 0);
+      RowKernels.swigluBackwardRows(dg, gate[1], gate[0], b, dhVec, rows, true);
+      assertEdges(dhVec);
+      RowKernels.swigluBackwardRows(dg, gate[1], gate[0], b, dhTwin, rows, false);
+      assertThat(dhVec.toFloatMatrix()).as("swiglu backward width %s", width).isEqualTo(dhTwin.toFloatMatrix());
+      INDArray silu1 = gate[0].rsub(1).mul(gate[1]).add(gate[0]);
+      assertThat(dhVec.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, width))
+          .equalsWithEps(dg.mul(b).mul(silu1), 1e-6)).as("da width %s", width).isTrue();
+    }
+  }
+
+  /**
+   * A [rows, width] float32 view 7 elements into a larger buffer, Gaussian times {@code scale}, every
+   * fifth column times {@code wide}, or zeros where {@code scale} is 0; the buffer's edges are NaN,
+   * so a kernel that strays past the view shows.
+   */
+  private static INDArray view(int rows, int width, SplittableRandom rnd, double scale, double wide) {
+    INDArray flat = Nd4j.valueArrayOf(new long[] {1, 7 + rows * width + 5}, Float.NaN, DataType.FLOAT);
+    INDArray v = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+        org.nd4j.linalg.indexing.NDArrayIndex.interval(7, 7 + rows * width)).reshape(rows, width);
+    for (int r = 0; r < rows; r++) {
       for (int j = 0; j < width; j++) {
-        assertThat(sv[j]).as("sigmoid width %s column %s", width, j).isCloseTo(sigExpected[j], within(1e-6f));
-        assertThat(av[j]).isEqualTo(x[j] * sv[j]);
-        assertThat(bv[j]).isEqualTo(av[j] * b[j]);
+        v.putScalar(r, j, scale == 0 ? 0 : rnd.nextGaussian() * (j % 5 == 0 ? wide : scale));
       }
     }
+    assertThat(v.offset()).isEqualTo(7);
+    BUFFERS.put(v, flat);
+    return v;
+  }
+
+  /** The buffer around a {@link #view} is still NaN: nothing wrote past the view. */
+  private static void assertEdges(INDArray v) {
+    INDArray flat = BUFFERS.get(v);
+    for (long i = 0; i < flat.length(); i = i == 6 ? 7 + v.length() : i + 1) {
+      assertThat(flat.getFloat(i)).as("element %s of the buffer around %s", i, v.shapeInfoToString()).isNaN();
+    }
+  }
+
+  /** A copy of x as a view at an offset, as {@link #view(int, int, SplittableRandom, double, double)}. */
+  private static INDArray view(INDArray x) {
+    INDArray v = view((int) x.rows(), (int) x.columns(), new SplittableRandom(0), 0, 0);
+    v.assign(x);
+    return v;
   }
 
   /** The row drivers cover every row of offset views and refuse what is not contiguous float32. */
