@@ -121,6 +121,14 @@ final class VectorRowKernels {
     }
   }
 
+  /** out ← x + y over the first {@code blocks} floats (a multiple of 8) of each buffer. */
+  static void add(ByteBuffer x, ByteBuffer y, ByteBuffer out, int blocks) {
+    for (int j = 0; j < 4 * blocks; j += S.vectorByteSize()) {
+      FloatVector.fromByteBuffer(S, x, j, ORDER).add(FloatVector.fromByteBuffer(S, y, j, ORDER))
+          .intoByteBuffer(out, j, ORDER);
+    }
+  }
+
   /**
    * RoPE on the row at x[b, b + 2·half) into y ({@link Rope}'s scalar loop on vectors, half a
    * multiple of 8): y[b + i] = x[b + i]·cs[o + i] + x[b + i + half]·sn[o + i + swapped] and

@@ -22,6 +22,15 @@ class HostRowsTest {
     INDArray out = Nd4j.create(type, ROWS, WIDTH);
     HostRows.add(a, b, out);
     assertThat(out).isEqualTo(a.add(b));
+    // rows of larger arrays (views at an offset), enough of them to split over the cores
+    INDArray big = Nd4j.randn(type, 4 * ROWS, WIDTH);
+    INDArray into = Nd4j.zeros(type, 4 * ROWS + 2, WIDTH);
+    INDArray x = Views.rows(big, 3, 3 + 3 * ROWS);
+    INDArray y = Views.rows(big, ROWS, 4 * ROWS);
+    HostRows.add(x, y, Views.rows(into, 1, 1 + 3 * ROWS));
+    assertThat(Views.rows(into, 1, 1 + 3 * ROWS)).isEqualTo(x.add(y));
+    assertThat(into.getRow(0).sumNumber().doubleValue()).isZero();
+    assertThat(Views.rows(into, 1 + 3 * ROWS, 4 * ROWS + 2).sumNumber().doubleValue()).isZero();
   }
 
   @ParameterizedTest
