@@ -26,8 +26,10 @@ public abstract class RowAccess {
 
   /** The rows of a 2-D c-order array (a view with a row stride included). */
   public static RowAccess of(INDArray a) {
-    Preconditions.checkArgument(a.rank() == 2 && a.stride(1) == 1 && a.ordering() == 'c',
-        "host row loops need 2-d c-order rows, got %s", a.shapeInfoToString());
+    // messages only on failure: shapeInfoToString costs ~1 µs, and row loops make these per range
+    if (a.rank() != 2 || a.stride(1) != 1 || a.ordering() != 'c') {
+      throw new IllegalArgumentException("host row loops need 2-d c-order rows, got " + a.shapeInfoToString());
+    }
     int width = (int) a.columns();
     return of(a, width, a.rows() == 1 ? width : (int) a.stride(0));
   }
@@ -37,8 +39,10 @@ public abstract class RowAccess {
    * which costs ND4J some 10-50 µs to make.
    */
   public static RowAccess of(INDArray a, int width) {
-    Preconditions.checkArgument(a.ordering() == 'c' && a.elementWiseStride() == 1 && a.length() % width == 0,
-        "rows of %s elements need a contiguous c-order array, got %s", width, a.shapeInfoToString());
+    if (a.ordering() != 'c' || a.elementWiseStride() != 1 || a.length() % width != 0) {
+      throw new IllegalArgumentException(
+          "rows of " + width + " elements need a contiguous c-order array, got " + a.shapeInfoToString());
+    }
     return of(a, width, width);
   }
 
