@@ -47,8 +47,6 @@ public final class RowKernels {
   private static final int WARM_UP_CALLS = 30_000;
   /** {@link #warmUp}'s time limit. */
   private static final long WARM_UP_NANOS = 4_000_000_000L;
-  /** Zeros for a causal row's masked columns. */
-  private static final float[] ZEROS = new float[1024];
 
   static {
     if (VECTOR) {
@@ -77,13 +75,15 @@ public final class RowKernels {
     for (int i = 0; i < rows.length; i++) {
       rows[i] = ByteBuffer.allocateDirect(4 * width).order(ByteOrder.nativeOrder());
     }
+    float[] x = new float[width];
     float[] lanes = new float[LANES];
     for (int call = 0; call < WARM_UP_CALLS && System.nanoTime() < end; call++) {
       for (int j = 0; j < width; j++) {
-        rows[0].putFloat(4 * j, (j % 17) * 0.1f);
+        x[j] = (j % 17) * 0.1f;
+        rows[0].putFloat(4 * j, x[j]);
         rows[1].putFloat(4 * j, 1f);
       }
-      softmax(rows[0], 0, width - call % 9, width, lanes);
+      softmax(x, width - call % 9, lanes, true);
       swiglu(rows[0], rows[1], rows[2], rows[3], rows[4], width);
     }
   }
@@ -96,26 +96,19 @@ public final class RowKernels {
     softmaxRows(rows, causal, VECTOR);
   }
 
-  /** {@link #softmaxRows(INDArray, boolean)} on vectors over the array's buffer, or on the twin. */
+  /** {@link #softmaxRows(INDArray, boolean)} on vectors or on the twin. */
   static void softmaxRows(INDArray rows, boolean causal, boolean vector) {
     check(rows);
     int width = (int) rows.columns();
     RowRanges.forEach((int) rows.rows(), width, (from, to) -> {
-      float[] lanes = new float[LANES];
-      if (vector) {
-        ByteBuffer x = bytes(rows, from, to);
-        for (int r = from; r < to; r++) {
-          softmax(x, 4 * (r - from) * width, causal ? r % width + 1 : width, width, lanes);
-        }
-        return;
-      }
       FloatBuffer buf = rows.data().asNioFloat();
       float[] x = new float[width];
+      float[] lanes = new float[LANES];
       for (int r = from; r < to; r++) {
         int at = (int) rows.offset() + r * width;
         int n = causal ? r % width + 1 : width;
         buf.get(at, x);
-        softmax(x, n, lanes);
+        softmax(x, n, lanes, vector);
         java.util.Arrays.fill(x, n, width, 0);
         buf.put(at, x);
       }
@@ -209,51 +202,23 @@ public final class RowKernels {
     });
   }
 
-  /**
-   * Softmax of the row of {@code width} floats at byte {@code at} of x in place over its first n,
-   * the rest set to 0: {@link #softmax(float[], int, float[])}'s operations on vectors.
-   */
-  private static void softmax(ByteBuffer x, int at, int n, int width, float[] lanes) {
+  /** Softmax of x[0, n) in place, on vectors or on the twin; {@code lanes} is scratch of {@link #LANES}. */
+  static void softmax(float[] x, int n, float[] lanes, boolean vector) {
     int blocks = n - n % LANES;
-    FloatBuffer f = x.asFloatBuffer();
-    int first = at / 4;
-    float max = VectorRowKernels.max(x, at, blocks, Float.NEGATIVE_INFINITY, lanes);
-    for (int j = blocks; j < n; j++) {
-      max = Math.max(max, f.get(first + j));
-    }
-    VectorRowKernels.expShifted(x, at, blocks, max, lanes);
-    float sum = 0;
-    for (int l = 0; l < LANES; l++) {
-      sum += lanes[l];
-    }
-    for (int j = blocks; j < n; j++) {
-      float e = exp(f.get(first + j) - max);
-      f.put(first + j, e);
-      sum += e;
-    }
-    float inv = 1f / sum;
-    VectorRowKernels.scale(x, at, blocks, inv);
-    for (int j = blocks; j < n; j++) {
-      f.put(first + j, f.get(first + j) * inv);
-    }
-    for (int j = n; j < width; j += ZEROS.length) {
-      f.put(first + j, ZEROS, 0, Math.min(ZEROS.length, width - j));
-    }
-  }
-
-  /** Softmax of x[0, n) in place: the twin; {@code lanes} is scratch of {@link #LANES}. */
-  static void softmax(float[] x, int n, float[] lanes) {
-    int blocks = n - n % LANES;
-    float max = Float.NEGATIVE_INFINITY;
-    for (int j = 0; j < n; j++) {
+    float max = vector ? VectorRowKernels.max(x, blocks, Float.NEGATIVE_INFINITY, lanes) : Float.NEGATIVE_INFINITY;
+    for (int j = vector ? blocks : 0; j < n; j++) {
       max = Math.max(max, x[j]);
     }
-    java.util.Arrays.fill(lanes, 0);
-    for (int j = 0; j < blocks; j += LANES) {
-      for (int l = 0; l < LANES; l++) {
-        float e = exp(x[j + l] - max);
-        x[j + l] = e;
-        lanes[l] += e;
+    if (vector) {
+      VectorRowKernels.expShifted(x, blocks, max, lanes);
+    } else {
+      java.util.Arrays.fill(lanes, 0);
+      for (int j = 0; j < blocks; j += LANES) {
+        for (int l = 0; l < LANES; l++) {
+          float e = exp(x[j + l] - max);
+          x[j + l] = e;
+          lanes[l] += e;
+        }
       }
     }
     float sum = 0;

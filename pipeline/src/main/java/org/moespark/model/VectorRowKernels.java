@@ -9,9 +9,12 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link RowKernels} on 8-lane float vectors ({@code jdk.incubator.vector}); loaded only where the
- * JVM has that module ({@link RowKernels#VECTOR}). The row kernels read and write ND4J's buffers
- * through their native-order byte views: copying each row into a Java array and back was 8-10% of a
- * step's CPU samples on both presets (perf). Lane-wise operations are IEEE and not fused, so
+ * JVM has that module ({@link RowKernels#VECTOR}). The memory-bound kernels (SwiGLU, the adds) read
+ * and write ND4J's buffers through their native-order byte views, no row copied into a Java array
+ * and back; softmax runs on a row copied into an array, since it makes three passes over the row:
+ * on JDK 17 a vector load or store through a byte buffer cost some 2 ns more than on an array
+ * (a scaling pass over an 8192-float row in L1: 0.30 against 0.05 ns per element), and the LM head's
+ * softmax over [4096, 8192] took 47-48 ms straight over the buffer against 29-37 copied. Lane-wise operations are IEEE and not fused, so
  * each lane computes what the scalar twin computes. The JVM options (the pom's {@code vector.options})
  * keep every method here out of its callers' compiles: inlined into the row loops, C2 reached its
  * node budget next to the vector code and left parts of it on the API's boxed fallbacks.
@@ -31,58 +34,47 @@ final class VectorRowKernels {
   }
 
   /**
-   * The largest of the {@code blocks} floats at byte {@code at} of x and {@code max}: Math.max's
-   * order-free result, so the twin's bits; {@code lanes} is scratch of 8. Four running maxima: a
-   * vector max with Math.max's NaN and −0 rules takes some 10 cycles on JDK 17, so one chain ran at
-   * 0.7 ns per element. The lanes fold with Math.max on the host, not {@code reduceLanes(MAX)}: once
-   * a method had run a vector max chain into that reduction, C2 compiled the other vector kernels of
-   * the JVM onto the Vector API's boxed fallbacks (JDK 17.0.15), and the LM head's softmax over
-   * [1024, 2048] took 10 ms instead of 2, SwiGLU's gate 15 instead of 5.
+   * The largest of x[0, blocks) and {@code max}: Math.max's order-free result, so the twin's bits;
+   * {@code lanes} is scratch of 8. Four running maxima: a vector max with Math.max's NaN and −0 rules
+   * takes some 10 cycles on JDK 17, so one chain ran at 0.7 ns per element. The lanes fold with
+   * Math.max on the host, not {@code reduceLanes(MAX)}: once a method had run a vector max chain into
+   * that reduction, C2 compiled the other vector kernels of the JVM onto the Vector API's boxed
+   * fallbacks (JDK 17.0.15), and the LM head's softmax over [1024, 2048] took 10 ms instead of 2,
+   * SwiGLU's gate 15 instead of 5.
    */
-  static float max(ByteBuffer x, int at, int blocks, float max, float[] lanes) {
-    int step = S.vectorByteSize();
-    int end = at + 4 * blocks;
+  static float max(float[] x, int blocks, float max, float[] lanes) {
+    int l = S.length();
     FloatVector m0 = FloatVector.broadcast(S, max);
     FloatVector m1 = m0;
     FloatVector m2 = m0;
     FloatVector m3 = m0;
-    int j = at;
-    for (; j + 4 * step <= end; j += 4 * step) {
-      m0 = m0.max(FloatVector.fromByteBuffer(S, x, j, ORDER));
-      m1 = m1.max(FloatVector.fromByteBuffer(S, x, j + step, ORDER));
-      m2 = m2.max(FloatVector.fromByteBuffer(S, x, j + 2 * step, ORDER));
-      m3 = m3.max(FloatVector.fromByteBuffer(S, x, j + 3 * step, ORDER));
+    int j = 0;
+    for (; j + 4 * l <= blocks; j += 4 * l) {
+      m0 = m0.max(FloatVector.fromArray(S, x, j));
+      m1 = m1.max(FloatVector.fromArray(S, x, j + l));
+      m2 = m2.max(FloatVector.fromArray(S, x, j + 2 * l));
+      m3 = m3.max(FloatVector.fromArray(S, x, j + 3 * l));
     }
-    for (; j < end; j += step) {
-      m0 = m0.max(FloatVector.fromByteBuffer(S, x, j, ORDER));
+    for (; j < blocks; j += l) {
+      m0 = m0.max(FloatVector.fromArray(S, x, j));
     }
     m0.max(m1).max(m2.max(m3)).intoArray(lanes, 0);
     float m = max;
-    for (int i = 0; i < S.length(); i++) {
+    for (int i = 0; i < l; i++) {
       m = Math.max(m, lanes[i]);
     }
     return m;
   }
 
-  /**
-   * x ← e^(x − shift) over the {@code blocks} floats (a multiple of 8) at byte {@code at};
-   * lanes ← the lanes' sums.
-   */
-  static void expShifted(ByteBuffer x, int at, int blocks, float shift, float[] lanes) {
+  /** x[j] ← e^(x[j] − shift) for j in [0, blocks), blocks a multiple of 8; lanes ← the lanes' sums. */
+  static void expShifted(float[] x, int blocks, float shift, float[] lanes) {
     FloatVector sum = FloatVector.zero(S);
-    for (int j = at; j < at + 4 * blocks; j += S.vectorByteSize()) {
-      FloatVector e = VectorExp.exp(FloatVector.fromByteBuffer(S, x, j, ORDER).sub(shift));
-      e.intoByteBuffer(x, j, ORDER);
+    for (int j = 0; j < blocks; j += S.length()) {
+      FloatVector e = VectorExp.exp(FloatVector.fromArray(S, x, j).sub(shift));
+      e.intoArray(x, j);
       sum = sum.add(e);
     }
     sum.intoArray(lanes, 0);
-  }
-
-  /** x ← x·by over the {@code blocks} floats (a multiple of 8) at byte {@code at}. */
-  static void scale(ByteBuffer x, int at, int blocks, float by) {
-    for (int j = at; j < at + 4 * blocks; j += S.vectorByteSize()) {
-      FloatVector.fromByteBuffer(S, x, j, ORDER).mul(by).intoByteBuffer(x, j, ORDER);
-    }
   }
 
   /**
