@@ -131,10 +131,7 @@ public final class RowKernels {
     int width = (int) a.columns();
     RowRanges.forEach(m, width, (from, to) -> {
       if (vector) {
-        ByteBuffer[] x = new ByteBuffer[arrays.length];
-        for (int i = 0; i < x.length; i++) {
-          x[i] = bytes(arrays[i], from, to);
-        }
+        ByteBuffer[] x = bytes(arrays, from, to);
         swiglu(x[0], x[1], x[2], x[3], x[4], (to - from) * width);
         return;
       }
@@ -168,10 +165,7 @@ public final class RowKernels {
     int width = (int) dg.columns();
     RowRanges.forEach(m, width, (from, to) -> {
       if (vector && width % LANES == 0) {
-        ByteBuffer[] x = new ByteBuffer[arrays.length];
-        for (int i = 0; i < x.length; i++) {
-          x[i] = bytes(arrays[i], from, to);
-        }
+        ByteBuffer[] x = bytes(arrays, from, to);
         VectorRowKernels.swigluBackward(x[0], x[1], x[2], x[3], x[4], to - from, width);
         return;
       }
@@ -236,8 +230,8 @@ public final class RowKernels {
   }
 
   /**
-   * The gate over the first n floats of the byte views in place of a's and b's (see
-   * {@link #swiglu(float[], float[], float[])}): on vectors, the tail on the host.
+   * The gate over the first n floats of the byte views: σ(a), silu(a) and silu(a)·b into sig, silu
+   * and g (see {@link #swiglu(float[], float[], float[])}); on vectors, the tail on the host.
    */
   private static void swiglu(ByteBuffer a, ByteBuffer b, ByteBuffer sig, ByteBuffer silu, ByteBuffer g, int n) {
     int blocks = n - n % LANES;
@@ -259,6 +253,15 @@ public final class RowKernels {
       a[j] *= s;
       b[j] *= a[j];
     }
+  }
+
+  /** {@link #bytes(INDArray, int, int)} of each array. */
+  private static ByteBuffer[] bytes(INDArray[] arrays, int from, int to) {
+    ByteBuffer[] out = new ByteBuffer[arrays.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = bytes(arrays[i], from, to);
+    }
+    return out;
   }
 
   /** Native-order bytes of rows [from, to) of a contiguous float32 [R, W] array (a view included). */

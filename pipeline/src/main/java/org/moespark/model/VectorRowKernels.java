@@ -9,15 +9,19 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link RowKernels} on 8-lane float vectors ({@code jdk.incubator.vector}); loaded only where the
- * JVM has that module ({@link RowKernels#VECTOR}). The memory-bound kernels (SwiGLU, the adds) read
- * and write ND4J's buffers through their native-order byte views, no row copied into a Java array
- * and back; softmax runs on a row copied into an array, since it makes three passes over the row:
- * on JDK 17 a vector load or store through a byte buffer cost some 2 ns more than on an array
- * (a scaling pass over an 8192-float row in L1: 0.30 against 0.05 ns per element), and the LM head's
- * softmax over [4096, 8192] took 47-48 ms straight over the buffer against 29-37 copied. Lane-wise operations are IEEE and not fused, so
- * each lane computes what the scalar twin computes. The JVM options (the pom's {@code vector.options})
- * keep every method here out of its callers' compiles: inlined into the row loops, C2 reached its
- * node budget next to the vector code and left parts of it on the API's boxed fallbacks.
+ * JVM has that module ({@link RowKernels#VECTOR}). Lane-wise operations are IEEE and not fused, so
+ * each lane computes what the scalar twin computes.
+ *
+ * <p>The memory-bound kernels (SwiGLU, the adds) read and write ND4J's buffers through their
+ * native-order byte views, no row copied into a Java array and back. Softmax makes three passes
+ * over a row and runs on the row copied into an array: on JDK 17 a vector load or store through a
+ * byte buffer costs some 2 ns more than on an array (a scaling pass over an 8192-float row in L1:
+ * 0.30 against 0.05 ns per element), and the LM head's softmax over [4096, 8192] took 47-48 ms
+ * straight over the buffer against 29-37 copied.
+ *
+ * <p>The JVM options (the pom's {@code vector.options}) keep every method here out of its callers'
+ * compiles: inlined into the row loops, C2 reached its node budget next to the vector code and left
+ * parts of it on the API's boxed fallbacks.
  */
 final class VectorRowKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
