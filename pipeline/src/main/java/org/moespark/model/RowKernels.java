@@ -15,11 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * and the tests add it, executors get it from {@code Sessions}) they run on 8-lane vectors
  * ({@link VectorRowKernels}); without it, on this class's scalar twin, which does the same IEEE
  * operations in the same order (the lanes' partial sums included), so both give the same bits
- * (tested) and a JVM without the module only runs slower.
- *
- * <p>e^x is Cephes' expf (Moshier 1984): n = round(x·log₂e) by the 1.5·2²³ rounding trick,
- * r = x − n·ln2 in two parts, a degree-5 polynomial, 2ⁿ from the exponent bits; arguments clamped
- * to [−87.3, 88], within 2 ulp of e^x there (tested).
+ * (tested) and a JVM without the module only runs slower. The exp-bound row kernels themselves are
+ * {@link ExpKernels}'.
  */
 public final class RowKernels {
   /**
@@ -33,15 +30,6 @@ public final class RowKernels {
   static final int LANES = 8;
   /** Conversions on vectors ({@link #widen}). */
   static final boolean WIDE = VECTOR && VectorRowKernels.WIDE;
-  static final float MIN_ARG = -87.3f;
-  static final float MAX_ARG = 88f;
-  static final float LOG2E = 1.44269504088896341f;
-  static final float MAGIC = 12582912f;
-  static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
-  static final float LN2_HI = 0.693359375f;
-  static final float LN2_LO = -2.12194440e-4f;
-  static final float[] POLY = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f,
-      1.6666665459e-1f, 5.0000001201e-1f};
 
   /** Calls of each kernel in {@link #warmUp}: C2 compiles a method after some 5,000 calls or loop turns. */
   private static final int WARM_UP_CALLS = 30_000;
@@ -65,7 +53,8 @@ public final class RowKernels {
    * which allocate per vector: in a training JVM on the demo model the LM head's softmax over
    * [1024, 2048] took 7-15 ms instead of 2.2-2.5 and SwiGLU's gate over the same size 15-20 ms
    * instead of 5, in most runs but not all (it depends on the order of compilation). Compiled
-   * first, they stayed fast. Costs some 1.3 s once per JVM on 2 cores; stops after
+   * first, they stayed fast, as long as that code is kept: the kernels live in {@link ExpKernels},
+   * not here, for that reason (see there). Costs some 1.3 s once per JVM on 2 cores; stops after
    * {@link #WARM_UP_NANOS} where C2 is not there to compile (-XX:TieredStopAtLevel=1 took 21 s).
    */
   private static void warmUp() {
@@ -83,8 +72,8 @@ public final class RowKernels {
         rows[0].putFloat(4 * j, x[j]);
         rows[1].putFloat(4 * j, 1f);
       }
-      softmax(x, width - call % 9, lanes, true);
-      swiglu(rows[0], rows[1], rows[2], rows[3], rows[4], width);
+      ExpKernels.softmax(x, width - call % 9, lanes, true);
+      ExpKernels.swiglu(rows[0], rows[1], rows[2], rows[3], rows[4], width);
     }
   }
 
@@ -108,7 +97,7 @@ public final class RowKernels {
         int at = (int) rows.offset() + r * width;
         int n = causal ? r % width + 1 : width;
         buf.get(at, x);
-        softmax(x, n, lanes, vector);
+        ExpKernels.softmax(x, n, lanes, vector);
         java.util.Arrays.fill(x, n, width, 0);
         buf.put(at, x);
       }
@@ -132,7 +121,7 @@ public final class RowKernels {
     RowRanges.forEach(m, width, (from, to) -> {
       if (vector) {
         ByteBuffer[] x = bytes(arrays, from, to);
-        swiglu(x[0], x[1], x[2], x[3], x[4], (to - from) * width);
+        ExpKernels.swiglu(x[0], x[1], x[2], x[3], x[4], (to - from) * width);
         return;
       }
       FloatBuffer[] bufs = {a.data().asNioFloat(), b.data().asNioFloat(), sig.data().asNioFloat(),
@@ -143,7 +132,7 @@ public final class RowKernels {
       for (int r = from; r < to; r++) {
         bufs[0].get((int) a.offset() + r * width, ar);
         bufs[1].get((int) b.offset() + r * width, br);
-        swiglu(ar, br, sr);
+        ExpKernels.swiglu(ar, br, sr);
         bufs[2].put((int) sig.offset() + r * width, sr);
         bufs[3].put((int) silu.offset() + r * width, ar);
         bufs[4].put((int) g.offset() + r * width, br);
@@ -194,65 +183,6 @@ public final class RowKernels {
         dhRows.put(r, dhr);
       }
     });
-  }
-
-  /** Softmax of x[0, n) in place, on vectors or on the twin; {@code lanes} is scratch of {@link #LANES}. */
-  static void softmax(float[] x, int n, float[] lanes, boolean vector) {
-    int blocks = n - n % LANES;
-    float max = vector ? VectorRowKernels.max(x, blocks, Float.NEGATIVE_INFINITY, lanes) : Float.NEGATIVE_INFINITY;
-    for (int j = vector ? blocks : 0; j < n; j++) {
-      max = Math.max(max, x[j]);
-    }
-    if (vector) {
-      VectorRowKernels.expShifted(x, blocks, max, lanes);
-    } else {
-      java.util.Arrays.fill(lanes, 0);
-      for (int j = 0; j < blocks; j += LANES) {
-        for (int l = 0; l < LANES; l++) {
-          float e = exp(x[j + l] - max);
-          x[j + l] = e;
-          lanes[l] += e;
-        }
-      }
-    }
-    float sum = 0;
-    for (int l = 0; l < LANES; l++) {
-      sum += lanes[l];
-    }
-    for (int j = blocks; j < n; j++) {
-      x[j] = exp(x[j] - max);
-      sum += x[j];
-    }
-    float inv = 1f / sum;
-    for (int j = 0; j < n; j++) {
-      x[j] *= inv;
-    }
-  }
-
-  /**
-   * The gate over the first n floats of the byte views: σ(a), silu(a) and silu(a)·b into sig, silu
-   * and g (see {@link #swiglu(float[], float[], float[])}); on vectors, the tail on the host.
-   */
-  private static void swiglu(ByteBuffer a, ByteBuffer b, ByteBuffer sig, ByteBuffer silu, ByteBuffer g, int n) {
-    int blocks = n - n % LANES;
-    VectorRowKernels.swiglu(a, b, sig, silu, g, blocks);
-    for (int j = blocks; j < n; j++) {
-      float s = 1f / (exp(-a.getFloat(4 * j)) + 1f);
-      float u = a.getFloat(4 * j) * s;
-      sig.putFloat(4 * j, s);
-      silu.putFloat(4 * j, u);
-      g.putFloat(4 * j, u * b.getFloat(4 * j));
-    }
-  }
-
-  /** a ← silu(a), b ← silu(a)·b, sig ← σ(a): the twin. */
-  static void swiglu(float[] a, float[] b, float[] sig) {
-    for (int j = 0; j < a.length; j++) {
-      float s = 1f / (exp(-a[j]) + 1f);
-      sig[j] = s;
-      a[j] *= s;
-      b[j] *= a[j];
-    }
   }
 
   /** {@link #bytes(INDArray, int, int)} of each array. */
@@ -336,21 +266,6 @@ public final class RowKernels {
       sum += (double) a[j] * b[j];
     }
     return sum;
-  }
-
-  /** e^x, the scalar twin of {@link VectorExp#exp}, operation for operation. */
-  static float exp(float x) {
-    x = Math.min(Math.max(x, MIN_ARG), MAX_ARG);
-    float t = x * LOG2E + MAGIC;
-    float n = t - MAGIC;
-    float r = x - n * LN2_HI - n * LN2_LO;
-    float p = r * POLY[0] + POLY[1];
-    p = p * r + POLY[2];
-    p = p * r + POLY[3];
-    p = p * r + POLY[4];
-    p = p * r + POLY[5];
-    p = p * (r * r) + r + 1f;
-    return p * Float.intBitsToFloat((Float.floatToRawIntBits(t) - MAGIC_BITS + 127) << 23);
   }
 
   private static void check(INDArray x) {

@@ -1,19 +1,19 @@
 package org.moespark.model;
 
-import static org.moespark.model.RowKernels.LN2_HI;
-import static org.moespark.model.RowKernels.LN2_LO;
-import static org.moespark.model.RowKernels.LOG2E;
-import static org.moespark.model.RowKernels.MAGIC;
-import static org.moespark.model.RowKernels.MAGIC_BITS;
-import static org.moespark.model.RowKernels.MAX_ARG;
-import static org.moespark.model.RowKernels.MIN_ARG;
-import static org.moespark.model.RowKernels.POLY;
+import static org.moespark.model.ExpKernels.LN2_HI;
+import static org.moespark.model.ExpKernels.LN2_LO;
+import static org.moespark.model.ExpKernels.LOG2E;
+import static org.moespark.model.ExpKernels.MAGIC;
+import static org.moespark.model.ExpKernels.MAGIC_BITS;
+import static org.moespark.model.ExpKernels.MAX_ARG;
+import static org.moespark.model.ExpKernels.MIN_ARG;
+import static org.moespark.model.ExpKernels.POLY;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * e^x on 8 float lanes, {@link RowKernels#exp}'s operations lane for lane. Its own class because
+ * e^x on 8 float lanes, {@link ExpKernels#exp}'s operations lane for lane. Its own class because
  * it takes and returns vectors, so it must inline into its callers, while the array kernels of
  * {@link VectorRowKernels} must not (the JVM options exclude that whole class from inlining).
  */

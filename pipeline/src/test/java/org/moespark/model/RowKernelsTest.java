@@ -21,41 +21,6 @@ class RowKernelsTest {
     assertThat(RowKernels.VECTOR).isTrue();
   }
 
-  /** e^x within 2 ulp over [-87.3, 88], clamped outside, and the vector lanes give the twin's bits. */
-  @Test
-  void expIsWithinTwoUlpAndTheVectorLanesEqualTheTwin() {
-    float[] x = new float[1 << 20];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = RowKernels.MIN_ARG + (RowKernels.MAX_ARG - RowKernels.MIN_ARG) * i / (x.length - 1);
-    }
-    double worstUlps = 0;
-    for (float v : x) {
-      double exact = Math.exp(v);
-      worstUlps = Math.max(worstUlps, Math.abs(RowKernels.exp(v) - exact) / Math.ulp((float) exact));
-    }
-    assertThat(worstUlps).isLessThanOrEqualTo(2);
-    assertThat(RowKernels.exp(-1e9f)).isEqualTo(RowKernels.exp(RowKernels.MIN_ARG));
-    assertThat(RowKernels.exp(1e9f)).isEqualTo(RowKernels.exp(RowKernels.MAX_ARG)).isFinite();
-    float[] lanes = new float[RowKernels.LANES];
-    for (int i = 0; i + 8 <= x.length; i += 8 * 997) {
-      jdk.incubator.vector.FloatVector v = jdk.incubator.vector.FloatVector.fromArray(
-          jdk.incubator.vector.FloatVector.SPECIES_256, x, i);
-      VectorExp.exp(v).intoArray(lanes, 0);
-      for (int l = 0; l < 8; l++) {
-        assertThat(lanes[l]).as("e^%s", x[i + l]).isEqualTo(RowKernels.exp(x[i + l]));
-      }
-    }
-    // the vector clamp (compares and blends) against the twin's Math.max/min, at and past the bounds
-    float[] special = {-1e9f, 1e9f, Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY,
-        Math.nextDown(RowKernels.MIN_ARG), Math.nextUp(RowKernels.MAX_ARG), -0f};
-    VectorExp.exp(jdk.incubator.vector.FloatVector.fromArray(
-        jdk.incubator.vector.FloatVector.SPECIES_256, special, 0)).intoArray(lanes, 0);
-    for (int l = 0; l < 8; l++) {
-      assertThat(Float.floatToRawIntBits(lanes[l])).as("e^%s", special[l])
-          .isEqualTo(Float.floatToRawIntBits(RowKernels.exp(special[l])));
-    }
-  }
-
   /** The vector max (four running maxima) is Math.max's fold: NaN wins, +0 beats −0, any length. */
   @Test
   void vectorMaxIsMathMaxFold() {
