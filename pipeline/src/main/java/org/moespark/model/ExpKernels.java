@@ -15,10 +15,12 @@ import java.nio.ByteBuffer;
  * guards code that reads a static of a class still being initialised, or calls its methods, with a
  * class-initialisation check, and the first call from another thread (a training step's worker)
  * fails that check and throws the compiled code away (-XX:+LogCompilation: uncommon trap
- * "initialized" in softmax, the gate, exp and VectorExp.exp). Recompiled after the model's other
- * vector kernels had run, softmax sometimes came back onto the Vector API's boxed fallbacks: the
- * demo model's LM head softmax ran at 6.8-7.6 ns per element instead of 1.8-2.5 in one training JVM
- * of four. Here the warm-up's code is kept.
+ * "initialized" in softmax, the gate, exp and VectorExp.exp, in every JVM). They were compiled
+ * again after the model's other vector kernels had run, the order the warm-up exists to avoid:
+ * without the launcher's dontinline option for {@link VectorRowKernels}, softmax then came back
+ * onto the Vector API's boxed fallbacks in 1 of 4 demo training JVMs (its LM head softmax at
+ * 6.8-7.6 ns per element instead of 1.8-2.5); with the option, 0 of 10. Here the warm-up's code is
+ * kept: one C2 compile of each per JVM.
  */
 final class ExpKernels {
   static final float MIN_ARG = -87.3f;
