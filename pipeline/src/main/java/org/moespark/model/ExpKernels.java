@@ -18,9 +18,9 @@ import java.nio.ByteBuffer;
  * "initialized" in softmax, the gate, exp and VectorExp.exp, in every JVM). They were compiled
  * again after the model's other vector kernels had run, the order the warm-up exists to avoid:
  * without the launcher's dontinline option for {@link VectorRowKernels}, softmax then came back
- * onto the Vector API's boxed fallbacks in 1 of 4 demo training JVMs (its LM head softmax at
- * 6.8-7.6 ns per element instead of 1.8-2.5); with the option, 0 of 10. Here the warm-up's code is
- * kept: one C2 compile of each per JVM.
+ * onto the Vector API's boxed fallbacks in 2 of 19 demo training JVMs (a softmax at 6.8-7.6 ns per
+ * element instead of 1.7-2.5); with the option, 0 of 10. Here the warm-up's code is kept: one C2
+ * compile of each per JVM.
  */
 final class ExpKernels {
   static final float MIN_ARG = -87.3f;
