@@ -15,8 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * and the tests add it, executors get it from {@code Sessions}) they run on 8-lane vectors
  * ({@link VectorRowKernels}); without it, on this class's scalar twin, which does the same IEEE
  * operations in the same order (the lanes' partial sums included), so both give the same bits
- * (tested) and a JVM without the module only runs slower. The exp-bound row kernels themselves are
- * {@link ExpKernels}'.
+ * (tested) and a JVM without the module only runs slower. The exp-bound row kernels themselves
+ * (softmax of a row, SwiGLU's gate, e^x) are in {@link ExpKernels}; the drivers here run them.
  */
 public final class RowKernels {
   /**

@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link RowKernels} on 8-lane float vectors ({@code jdk.incubator.vector}); loaded only where the
- * JVM has that module ({@link RowKernels#VECTOR}). Lane-wise operations are IEEE and not fused, so
+ * {@link RowKernels} and {@link ExpKernels} on 8-lane float vectors ({@code jdk.incubator.vector});
+ * loaded only where the JVM has that module ({@link RowKernels#VECTOR}). Lane-wise operations are IEEE and not fused, so
  * each lane computes what the scalar twin computes.
  *
  * <p>The memory-bound kernels (SwiGLU, the adds) read and write ND4J's buffers through their
@@ -83,7 +83,7 @@ final class VectorRowKernels {
 
   /**
    * The gate over the first {@code blocks} floats (a multiple of 8) of each buffer (see
-   * {@link RowKernels#swiglu}): reads a and b, writes σ(a), silu(a) and the gate.
+   * {@link ExpKernels#swiglu}): reads a and b, writes σ(a), silu(a) and the gate.
    */
   static void swiglu(ByteBuffer a, ByteBuffer b, ByteBuffer sig, ByteBuffer silu, ByteBuffer g, int blocks) {
     for (int j = 0; j < 4 * blocks; j += S.vectorByteSize()) {
