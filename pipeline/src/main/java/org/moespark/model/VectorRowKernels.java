@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link RowKernels} and {@link ExpKernels} on 8-lane float vectors ({@code jdk.incubator.vector});
- * loaded only where the JVM has that module ({@link RowKernels#VECTOR}). Lane-wise operations are IEEE and not fused, so
- * each lane computes what the scalar twin computes.
+ * loaded only where the JVM has that module ({@link RowKernels#VECTOR}). Lane-wise operations are
+ * IEEE and not fused, so each lane computes what the scalar twin computes.
  *
  * <p>The memory-bound kernels (SwiGLU, the adds) read and write ND4J's buffers through their
  * native-order byte views, no row copied into a Java array and back. Softmax makes three passes
