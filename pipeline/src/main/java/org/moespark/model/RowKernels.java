@@ -64,13 +64,16 @@ public final class RowKernels {
     for (int i = 0; i < rows.length; i++) {
       rows[i] = ByteBuffer.allocateDirect(4 * width).order(ByteOrder.nativeOrder());
     }
+    // the gate only reads its inputs a and b: filled once; softmax works in place on x: refilled per call
+    for (int j = 0; j < width; j++) {
+      rows[0].putFloat(4 * j, (j % 17) * 0.1f);
+      rows[1].putFloat(4 * j, 1f);
+    }
     float[] x = new float[width];
     float[] lanes = new float[LANES];
     for (int call = 0; call < WARM_UP_CALLS && System.nanoTime() < end; call++) {
       for (int j = 0; j < width; j++) {
         x[j] = (j % 17) * 0.1f;
-        rows[0].putFloat(4 * j, x[j]);
-        rows[1].putFloat(4 * j, 1f);
       }
       ExpKernels.softmax(x, width - call % 9, lanes, true);
       ExpKernels.swiglu(rows[0], rows[1], rows[2], rows[3], rows[4], width);
