@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.moespark.config.PipelineConfig;
 import org.moespark.model.Ffn;
+import org.moespark.model.Gemm;
 import org.moespark.model.ModelConfig;
 import org.moespark.model.MoeFfn;
 import org.moespark.model.MoeParams;
@@ -31,6 +32,8 @@ public final class MoeFfnBench {
     ModelConfig cfg = pc.model();
     int tokens = pc.train().batchSize() * cfg.seqLen();
     Nd4j.getRandom().setSeed(1);
+    // as MoeTransformer runs them: without it OpenBLAS's own threads run each GEMM
+    Gemm.splitOverCores();
 
     ParamBuffer.Builder mb = ParamBuffer.builder();
     MoeParams.addTo(mb, "", cfg, cfg.experts());
