@@ -17,21 +17,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class HostRowLoops {
   private HostRowLoops() {}
 
-  /**
-   * {@code dst[t] = Σ_r w[t·K + r] · src[idx[r][t]]} (w null: weight 1); when {@code copies} is
-   * not null also {@code copies[r][t] = src[idx[r][t]]}.
-   */
-  static void gatherSum(INDArray src, int[][] idx, double[] w, INDArray dst, INDArray[] copies) {
+  /** {@code dst[t] = Σ_r w[t·K + r] · src[idx[r][t]]} (w null: weight 1). */
+  static void gatherSum(INDArray src, int[][] idx, double[] w, INDArray dst) {
     int k = idx.length;
     int width = (int) dst.columns();
     boolean single = dst.dataType() == DataType.FLOAT;
     RowRanges.forEach((int) dst.rows(), k * width, (from, to) -> {
       RowAccess s = RowAccess.of(src);
       RowAccess d = RowAccess.of(dst);
-      RowAccess[] c = new RowAccess[k];
-      for (int r = 0; r < k && copies != null; r++) {
-        c[r] = RowAccess.of(copies[r]);
-      }
       if (single) {
         float[] row = new float[width];
         float[] acc = new float[width];
@@ -39,9 +32,6 @@ final class HostRowLoops {
           java.util.Arrays.fill(acc, 0);
           for (int r = 0; r < k; r++) {
             s.get(idx[r][t], row);
-            if (copies != null) {
-              c[r].put(t, row);
-            }
             float g = w == null ? 1 : (float) w[t * k + r];
             for (int j = 0; j < width; j++) {
               acc[j] += g * row[j];
@@ -57,9 +47,6 @@ final class HostRowLoops {
         java.util.Arrays.fill(acc, 0);
         for (int r = 0; r < k; r++) {
           s.get(idx[r][t], row);
-          if (copies != null) {
-            s.copyTo(idx[r][t], c[r], t);
-          }
           double g = w == null ? 1 : w[t * k + r];
           for (int j = 0; j < width; j++) {
             acc[j] += g * row[j];
@@ -72,12 +59,14 @@ final class HostRowLoops {
 
   /**
    * The way back through the gate-weighted combine, one pass per token that reads dy[t] once:
-   * {@code dGate[t·K + r] = ⟨pulled[r][t], dy[t]⟩} and, for a kept choice,
-   * {@code dOut[slot[r][t]] = gate[t·K + r] · dy[t]}; a slot past dOut's rows (a dropped pair's
-   * N·K) gets no row. Each value is the one a gather per slot and a dot pass per choice gave, in
-   * one pass instead of K + 1 over dy (E = 8 demo: 0.90 → 0.70 ms per step).
+   * {@code dGate[t·K + r] = ⟨out[slot[r][t]], dy[t]⟩} and, for a kept choice,
+   * {@code dOut[slot[r][t]] = gate[t·K + r] · dy[t]}; a dropped pair's slot N·K is out's all-zero
+   * row, past dOut's rows, and gets no row. Each value is the one a gather per slot and a dot pass
+   * per choice gave, in one pass instead of K + 1 over dy (E = 8 demo: 0.90 → 0.70 ms per step).
+   * The expert outputs are read where the forward's combine read them: copying them aside in the
+   * forward wrote N·K rows that only this pass read (bench preset: 8 MB per layer and step).
    */
-  static void combineBackward(INDArray dy, INDArray[] pulled, int[][] slot, double[] gate, double[] dGate,
+  static void combineBackward(INDArray dy, INDArray out, int[][] slot, double[] gate, double[] dGate,
       INDArray dOut) {
     int k = slot.length;
     int rows = (int) dOut.rows();
@@ -85,17 +74,14 @@ final class HostRowLoops {
     RowRanges.forEach((int) dy.rows(), (2 * k + 1) * (int) dy.columns(), (from, to) -> {
       RowAccess g = RowAccess.of(dy);
       RowAccess d = RowAccess.of(dOut);
-      RowAccess[] p = new RowAccess[k];
-      for (int r = 0; r < k; r++) {
-        p[r] = RowAccess.of(pulled[r]);
-      }
+      RowAccess o = RowAccess.of(out);
       if (single) {
         float[] y = new float[g.width];
         float[] x = new float[g.width];
         for (int t = from; t < to; t++) {
           g.get(t, y);
           for (int r = 0; r < k; r++) {
-            p[r].get(t, x);
+            o.get(slot[r][t], x);
             dGate[t * k + r] = RowKernels.dot(x, y, x.length);
             if (slot[r][t] < rows) {
               float w = (float) gate[t * k + r];
@@ -113,7 +99,7 @@ final class HostRowLoops {
       for (int t = from; t < to; t++) {
         g.get(t, y);
         for (int r = 0; r < k; r++) {
-          p[r].get(t, x);
+          o.get(slot[r][t], x);
           double dot = 0;
           for (int j = 0; j < x.length; j++) {
             dot += x[j] * y[j];

@@ -40,7 +40,8 @@ public final class TokenDispatcher {
   private int[] tokenOfSlot;
   private INDArray xPerm;
   private INDArray dOutPerm;
-  private INDArray[] pulled;
+  /** The expert outputs the last {@link #unpermute} combined, for its backward. */
+  private INDArray combined;
 
   public TokenDispatcher(int experts, int k, double capacityFactor) {
     this.experts = experts;
@@ -106,10 +107,6 @@ public final class TokenDispatcher {
     }
     xPerm = Nd4j.create(type, rows, width);
     dOutPerm = Nd4j.create(type, rows, width);
-    pulled = new INDArray[k];
-    for (int r = 0; r < k; r++) {
-      pulled[r] = Nd4j.create(type, n, width);
-    }
   }
 
   /** Gathers x [N, C] into expert order: rows [0, M) of the returned [N·K, C] block. */
@@ -122,11 +119,13 @@ public final class TokenDispatcher {
   /**
    * y = Σ_r gate_r ⊙ out[slot(n, r)] (overwrites y [N, C]).
    *
-   * @param out expert outputs [N·K + 1, C] in slot order, row N·K all zero
+   * @param out expert outputs [N·K + 1, C] in slot order, row N·K all zero; {@link
+   *     #unpermuteBackward} reads them again, so they stay as they are until it has run
    * @param gate gates [N·K], token-major
    */
   public void unpermute(INDArray out, double[] gate, INDArray y) {
-    HostRowLoops.gatherSum(out, slotOfChoice, gate, y, pulled);
+    combined = out;
+    HostRowLoops.gatherSum(out, slotOfChoice, gate, y);
   }
 
   /**
@@ -136,7 +135,7 @@ public final class TokenDispatcher {
    * @return dOut [N·K, C], rows [0, M) valid
    */
   public INDArray unpermuteBackward(INDArray dy, double[] gate, double[] dGate) {
-    HostRowLoops.combineBackward(dy, pulled, slotOfChoice, gate, dGate, dOutPerm);
+    HostRowLoops.combineBackward(dy, combined, slotOfChoice, gate, dGate, dOutPerm);
     return dOutPerm;
   }
 
@@ -146,7 +145,7 @@ public final class TokenDispatcher {
    * @param dxPerm [N·K + 1, C] in slot order, row N·K all zero
    */
   public void permuteBackward(INDArray dxPerm, INDArray dx) {
-    HostRowLoops.gatherSum(dxPerm, slotOfChoice, null, dx, null);
+    HostRowLoops.gatherSum(dxPerm, slotOfChoice, null, dx);
   }
 
   /** Kept pairs M = rows of the permuted block in use. */
