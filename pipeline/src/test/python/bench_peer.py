@@ -1,7 +1,7 @@
 """PyTorch peer of `moe-spark bench model`: the same Mixtral-style model (moe_ref.py, eager,
 float32, per-expert gather / index_add like HF Mixtral), trained on random tokens with AdamW.
 Prints one line `tokens_per_s=<x>` from the fastest step (forward + backward + optimizer) after
-the warmup steps, as the Java bench does."""
+the warmup steps, of at least --steps timed steps and --timed-s seconds, as the Java bench does."""
 import argparse
 import os
 import sys
@@ -19,6 +19,7 @@ def main():
                           ("ffn", 512), ("experts", 8), ("topk", 2), ("batch", 16), ("steps", 3),
                           ("warmup", 1), ("threads", 2)]:
         a.add_argument("--" + name, type=int, default=default)
+    a.add_argument("--timed-s", type=float, default=0.0)
     a.add_argument("--dense", action="store_true")
     args = a.parse_args()
     torch.set_num_threads(args.threads)
@@ -31,7 +32,11 @@ def main():
     g = torch.Generator().manual_seed(2)
     tokens = torch.randint(0, args.vocab, (args.batch, args.seq + 1), generator=g)
     best = float("inf")
-    for step in range(args.warmup + args.steps):
+    step = 0
+    timed_end = None
+    while step < args.warmup + args.steps or time.perf_counter() < timed_end:
+        if step == args.warmup:
+            timed_end = time.perf_counter() + args.timed_s
         start = time.perf_counter()
         opt.zero_grad(set_to_none=False)
         out = moe_ref.forward(cfg, params, tokens)
@@ -39,6 +44,7 @@ def main():
         opt.step()
         if step >= args.warmup:
             best = min(best, time.perf_counter() - start)
+        step += 1
     print("tokens_per_s=%.1f" % (args.batch * args.seq / best))
 
 

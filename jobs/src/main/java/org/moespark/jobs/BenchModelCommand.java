@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 final class BenchModelCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--steps", defaultValue = "5", description = "Timed steps per variant. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--steps", defaultValue = "5",
+      description = "Timed steps per variant at least. Default: ${DEFAULT-VALUE}.")
   int steps;
 
   @Option(names = "--warmup-s", paramLabel = "S", defaultValue = "10",
@@ -20,9 +21,14 @@ final class BenchModelCommand implements Callable<Integer> {
           + "loops. Default: ${DEFAULT-VALUE}.")
   double warmupSeconds;
 
+  @Option(names = "--timed-s", paramLabel = "S", defaultValue = "10",
+      description = "Seconds of timed rounds at least (after --steps of them), each variant keeping its fastest "
+          + "step: more chances at a quiet moment on a shared machine. Default: ${DEFAULT-VALUE}.")
+  double timedSeconds;
+
   @Override
   public Integer call() {
-    ModelBench.run(common.config(), steps, warmupSeconds, System.out);
+    ModelBench.run(common.config(), steps, warmupSeconds, timedSeconds, System.out);
     return 0;
   }
 }

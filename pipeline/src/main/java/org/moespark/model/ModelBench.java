@@ -85,20 +85,22 @@ public final class ModelBench {
 
   /**
    * Trains every variant for untimed rounds of at least {@code warmupSeconds} (one round at least),
-   * then {@code steps} timed rounds, and prints the measurements.
+   * then timed rounds until there were {@code steps} of them and {@code timedSeconds} have passed,
+   * and prints the measurements.
    */
-  public static void run(PipelineConfig pc, int steps, double warmupSeconds, PrintStream out) {
-    if (steps < 1 || !(warmupSeconds >= 0)) {
-      throw new IllegalArgumentException(String.format("bench model: --steps %d and --warmup-s %s: give at least"
-          + " 1 timed step and a warm-up of 0 s or more", steps, warmupSeconds));
+  public static void run(PipelineConfig pc, int steps, double warmupSeconds, double timedSeconds, PrintStream out) {
+    if (steps < 1 || !(warmupSeconds >= 0) || !(timedSeconds >= 0)) {
+      throw new IllegalArgumentException(String.format("bench model: --steps %d, --warmup-s %s and --timed-s %s:"
+          + " give at least 1 timed step, and 0 s or more for the warm-up and the timed rounds", steps,
+          warmupSeconds, timedSeconds));
     }
     ModelConfig moe = pc.model();
     TrainConfig tc = pc.train();
     int threads = RowRanges.CORES;
-    out.printf("moe-spark bench model: B=%d T=%d C=%d L=%d H=%d V=%d E=%d K=%d F=%d, %d steps, %d threads,"
+    out.printf("moe-spark bench model: B=%d T=%d C=%d L=%d H=%d V=%d E=%d K=%d F=%d, at least %d timed steps and %.0f s, %d threads,"
             + " OMP_WAIT_POLICY=%s OPENBLAS_CORETYPE=%s (the peer runs with the same), 1-min load average %.2f on %d cores%n",
         tc.batchSize(), moe.seqLen(), moe.dModel(), moe.layers(), moe.heads(), moe.vocabSize(),
-        moe.experts(), moe.topK(), moe.ffnHidden(), steps, threads, System.getenv("OMP_WAIT_POLICY"),
+        moe.experts(), moe.topK(), moe.ffnHidden(), steps, timedSeconds, threads, System.getenv("OMP_WAIT_POLICY"),
         System.getenv("OPENBLAS_CORETYPE"),
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
         Runtime.getRuntime().availableProcessors());
@@ -125,20 +127,33 @@ public final class ModelBench {
       }
       round++;
     } while (System.nanoTime() < warmupEnd);
-    out.printf("Warm-up: %d untimed round%s (at least %.0f s, --warmup-s), then %d timed.%n", round,
-        round == 1 ? "" : "s", warmupSeconds, steps);
+    int warmupRounds = round;
+    // Timed rounds for a while as well as a count: a fastest step of 5 missed the quiet moments of a
+    // noisy machine on the demo preset's 0.1 s steps (MoE/dense 0.86-0.96 over 5 runs, where 300
+    // alternated steps gave 0.915 and 0.918).
     double peak = 0;
     double[] probes = new double[steps];
     double bandwidth = 0;
     StreamBandwidth stream = new StreamBandwidth(STREAM_ELEMENTS, threads);
-    for (int s = 0; s < steps; s++) {
-      probes[s] = gemmPeak();
-      peak = Math.max(peak, probes[s]);
+    long timedEnd = System.nanoTime() + (long) (timedSeconds * 1e9);
+    int timed = 0;
+    while (timed < steps || System.nanoTime() < timedEnd) {
+      if (timed == probes.length) {
+        probes = Arrays.copyOf(probes, 2 * timed);
+      }
+      probes[timed] = gemmPeak();
+      peak = Math.max(peak, probes[timed]);
       bandwidth = Math.max(bandwidth, stream.gbPerSec(2));
       for (Variant v : variants) {
-        v.step(round + s, true);
+        v.step(round, true);
       }
+      round++;
+      timed++;
     }
+    probes = Arrays.copyOf(probes, timed);
+    out.printf("Warm-up: %d untimed round%s (at least %.0f s, --warmup-s), then %d timed (at least %d, --steps,"
+            + " and %.0f s, --timed-s).%n", warmupRounds, warmupRounds == 1 ? "" : "s", warmupSeconds, timed, steps,
+        timedSeconds);
     List<Result> results = new ArrayList<>();
     for (Variant v : variants) {
       Result r = v.result(peak);
@@ -168,7 +183,7 @@ public final class ModelBench {
     ratioCeiling(out, "MoE/dense", dense, base, bandwidth);
     ratioCeiling(out, fineRatio, base, fine, bandwidth);
     double before = gemmPeak();
-    Double peer = peerTokensPerSec(moe, tc, threads, steps, out);
+    Double peer = peerTokensPerSec(moe, tc, threads, steps, timedSeconds, out);
     if (peer != null) {
       double peerPeak = (before + gemmPeak()) / 2;
       out.printf("PyTorch peer (eager, float32, %d threads): %.1f tokens/s, GEMM peak around it %.1f GFLOP/s%n",
@@ -310,7 +325,8 @@ public final class ModelBench {
   }
 
   /** Runs the PyTorch peer on the same config; null (with a line saying why) when it cannot run. */
-  private static Double peerTokensPerSec(ModelConfig c, TrainConfig tc, int threads, int steps, PrintStream out) {
+  private static Double peerTokensPerSec(ModelConfig c, TrainConfig tc, int threads, int steps, double timedSeconds,
+      PrintStream out) {
     Path script = peerScript();
     if (script == null) {
       out.println("PyTorch peer: skipped (" + PEER + " not found under the working directory or above the jar)");
@@ -325,7 +341,7 @@ public final class ModelBench {
           "--vocab", "" + c.vocabSize(), "--d", "" + c.dModel(), "--layers", "" + c.layers(),
           "--heads", "" + c.heads(), "--seq", "" + c.seqLen(), "--ffn", "" + c.ffnHidden(),
           "--experts", "" + c.experts(), "--topk", "" + c.topK(), "--batch", "" + tc.batchSize(),
-          "--threads", "" + threads, "--steps", "" + Math.max(2, Math.min(steps, 4)), "--warmup", "1"));
+          "--threads", "" + threads, "--steps", "" + steps, "--timed-s", "" + timedSeconds, "--warmup", "1"));
       Exec e = exec(cmd);
       for (String line : e.lines) {
         if (line.startsWith("tokens_per_s=")) {

@@ -48,13 +48,15 @@ class ModelBenchTest {
     PipelineConfig pc = PipelineConfig.load(null, List.of("tokenizer.vocab-size=260", "tokenizer.seq-len=8",
         "model.d-model=16", "model.heads=2", "model.ffn-hidden=16", "model.experts=4", "train.batch-size=2"));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ModelBench.run(pc, 1, 0, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    ModelBench.run(pc, 1, 0, 0, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String out = bytes.toString(StandardCharsets.UTF_8);
     assertThat(out).contains("GEMM peak", "moe E=4 K=2 F=16", "dense F=32", "moe E=64 K=2 F=16",
         "MoE/dense tokens/s", "E64/E4 tokens/s", "MFU of", "PyTorch peer", "fastest step", "in turn",
-        "in GEMMs", "STREAM triad", "Warm-up: 1 untimed round (at least 0 s", "MoE/dense ceiling", "E64/E4 ceiling", "at most");
+        "in GEMMs", "STREAM triad", "Warm-up: 1 untimed round (at least 0 s", "then 1 timed (at least 1", "MoE/dense ceiling", "E64/E4 ceiling", "at most");
     assertThat(out).doesNotContain("NaN", "Infinity");
-    assertThatThrownBy(() -> ModelBench.run(pc, 0, 0, new PrintStream(new ByteArrayOutputStream(), true,
+    assertThatThrownBy(() -> ModelBench.run(pc, 0, 0, 0, new PrintStream(new ByteArrayOutputStream(), true,
         StandardCharsets.UTF_8))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--steps 0");
+    assertThatThrownBy(() -> ModelBench.run(pc, 1, 0, -1, new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--timed-s -1");
   }
 }
