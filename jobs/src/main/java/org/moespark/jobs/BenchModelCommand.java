@@ -22,8 +22,9 @@ final class BenchModelCommand implements Callable<Integer> {
   double warmupSeconds;
 
   @Option(names = "--timed-s", paramLabel = "S", defaultValue = "10",
-      description = "Seconds of timed rounds at least (after --steps of them), each variant keeping its fastest "
-          + "step: more chances at a quiet moment on a shared machine. Default: ${DEFAULT-VALUE}.")
+      description = "Seconds of timed rounds at least, as well as --steps of them; each variant keeps its fastest "
+          + "step, so more rounds give it more chances at a quiet moment on a shared machine. "
+          + "Default: ${DEFAULT-VALUE}.")
   double timedSeconds;
 
   @Override
