@@ -31,20 +31,23 @@ def main():
     opt = torch.optim.AdamW(trainable, lr=1e-3, weight_decay=0.1)
     g = torch.Generator().manual_seed(2)
     tokens = torch.randint(0, args.vocab, (args.batch, args.seq + 1), generator=g)
-    best = float("inf")
-    step = 0
-    timed_end = None
-    while step < args.warmup + args.steps or time.perf_counter() < timed_end:
-        if step == args.warmup:
-            timed_end = time.perf_counter() + args.timed_s
+
+    def step():
         start = time.perf_counter()
         opt.zero_grad(set_to_none=False)
         out = moe_ref.forward(cfg, params, tokens)
         out["total"].backward()
         opt.step()
-        if step >= args.warmup:
-            best = min(best, time.perf_counter() - start)
-        step += 1
+        return time.perf_counter() - start
+
+    for _ in range(args.warmup):
+        step()
+    best = float("inf")
+    timed = 0
+    timed_end = time.perf_counter() + args.timed_s
+    while timed < args.steps or time.perf_counter() < timed_end:
+        best = min(best, step())
+        timed += 1
     print("tokens_per_s=%.1f" % (args.batch * args.seq / best))
 
 
